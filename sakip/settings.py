@@ -1,0 +1,51 @@
+"""Runtime settings, read once from environment variables (prefix ``SAKIP_``).
+
+One frozen, typed object validated at start: no scattered ``os.getenv`` calls, no silent empty
+values. Every path defaults to a folder under the working directory so a fresh checkout runs as is.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the pipeline reads, writes and stores.
+
+    - ``warehouse_url``: SQLAlchemy URL; SQLite file under ``data/`` by default, PostgreSQL in production
+      (``postgresql+psycopg://user@host/db``; the password comes from the URL or ``PGPASSWORD``).
+    - ``inbox``: the folder of per-unit folders where workbooks arrive.
+    - ``out``: where accepted/rejected files, feedback and reports are written.
+    - ``policy_dir``: folder of scoring-policy files (see ``reference/policies/``).
+    - ``timezone``: the reporting time zone (deadlines, "received at").
+    - ``deadline_day``: day of the following month by which a monthly report is due.
+    - ``max_file_mb``: files above this size are rejected unread.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SAKIP_", frozen=True, extra="forbid")
+
+    warehouse_url: str = Field(default=f"sqlite:///{PROJECT_ROOT / 'data' / 'warehouse.sqlite'}")
+    inbox: Path = Field(default=PROJECT_ROOT / "data" / "inbox")
+    out: Path = Field(default=PROJECT_ROOT / "data" / "out")
+    policy_dir: Path = Field(default=PROJECT_ROOT / "reference" / "policies")
+    timezone: str = "Asia/Jakarta"
+    deadline_day: int = Field(default=10, ge=1, le=28)
+    max_file_mb: float = Field(default=20.0, gt=0)
+
+    @field_validator("warehouse_url")
+    @classmethod
+    def _url_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("SAKIP_WAREHOUSE_URL is set but empty")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (environment read once)."""
+    return Settings()

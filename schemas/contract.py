@@ -1,0 +1,106 @@
+"""The workbook contract: sheets, canonical columns and the headers printed in each template version.
+
+Layout drift lives in data, not in code (PUDL's column maps): ``column_map.csv`` maps every canonical
+column to the header printed by each supported template version, ``identity_fields.csv`` does the
+same for the ``Identitas`` rows. A new template version is a new column in those files. Canonical
+names are English snake_case and carry their unit (``_rp`` rupiah, ``_pct`` percent).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+WorkbookKind = Literal["rencana", "bulanan"]
+
+#: The two workbook kinds: the annual plan and the monthly report.
+PLAN: WorkbookKind = "rencana"
+MONTHLY: WorkbookKind = "bulanan"
+
+#: The identity sheet and its two columns, common to both workbooks.
+IDENTITY_SHEET = "Identitas"
+IDENTITY_HEADERS = ("Field", "Nilai")
+
+#: Sheets of each workbook, in the order a template writes them.
+SHEETS: dict[str, tuple[str, ...]] = {
+    PLAN: (IDENTITY_SHEET, "Sasaran", "Indikator", "RAPK", "Pagu", "RPD"),
+    MONTHLY: (IDENTITY_SHEET, "Kinerja", "Anggaran", "Sampling", "Pemeriksaan", "Penindakan"),
+}
+
+#: Wide month columns (B01..B12) of RAPK and RPD, canonical names b01..b12.
+MONTH_COLUMNS = tuple(f"b{m:02d}" for m in range(1, 13))
+
+#: Sheet holding the list of problems in a feedback workbook, and the instructions sheet of templates.
+PROBLEMS_SHEET = "Daftar Masalah"
+INSTRUCTIONS_SHEET = "Petunjuk"
+
+#: Values a steward may type for "blank / not measured".
+BLANK_TOKENS = frozenset({"", "-", "–", "—", "na", "n/a", "n.a.", "#n/a"})
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One canonical column of a sheet: its name, kind of value, whether required, printed header."""
+
+    name: str
+    dtype: Literal["code", "text", "number", "int", "date"]
+    required: bool
+    header: str
+
+
+@lru_cache(maxsize=None)
+def _column_map() -> pd.DataFrame:
+    return pd.read_csv(HERE / "column_map.csv", dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=None)
+def _identity_map() -> pd.DataFrame:
+    return pd.read_csv(HERE / "identity_fields.csv", dtype=str, keep_default_na=False)
+
+
+def supported_versions() -> tuple[str, ...]:
+    """Template versions the reader accepts (the version columns of the column map)."""
+    fixed = {"workbook", "sheet", "column", "dtype", "required"}
+    return tuple(c for c in _column_map().columns if c not in fixed)
+
+
+def current_version() -> str:
+    """The version new templates are written in (the newest supported)."""
+    return max(supported_versions(), key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+def columns(kind: WorkbookKind, sheet: str, version: str | None = None) -> tuple[ColumnSpec, ...]:
+    """Canonical columns of a data sheet in a template version, in printed order."""
+    version = version or current_version()
+    rows = _column_map().query("workbook == @kind and sheet == @sheet")
+    rows = rows[rows[version] != ""]
+    return tuple(
+        ColumnSpec(r["column"], r["dtype"], r["required"] == "yes", r[version]) for _, r in rows.iterrows()
+    )
+
+
+def identity_fields(kind: WorkbookKind, version: str | None = None) -> tuple[ColumnSpec, ...]:
+    """Rows of the ``Identitas`` sheet: canonical field, kind of value, required, printed label."""
+    version = version or current_version()
+    rows = _identity_map().query("workbook == @kind")
+    rows = rows[rows[version] != ""]
+    return tuple(
+        ColumnSpec(r["field"], r["dtype"], r["required"] == "yes", r[version]) for _, r in rows.iterrows()
+    )
+
+
+def data_sheets(kind: WorkbookKind) -> tuple[str, ...]:
+    """The sheets of a workbook other than ``Identitas``."""
+    return tuple(s for s in SHEETS[kind] if s != IDENTITY_SHEET)
+
+
+def header_of(kind: WorkbookKind, sheet: str, column: str, version: str | None = None) -> str:
+    """The printed header of a canonical column (for messages and feedback)."""
+    for spec in columns(kind, sheet, version) + identity_fields(kind, version):
+        if spec.name == column:
+            return spec.header
+    raise KeyError(f"{kind}/{sheet} has no column {column!r}")

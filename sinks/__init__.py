@@ -1,0 +1,1 @@
+"""Where data leaves the pipeline: workbook templates, steward feedback, the warehouse, reports."""
