@@ -1,0 +1,24 @@
+# The README's commands. `make demo` runs the main job end to end; `make test` runs the tests.
+PY := .venv/bin/python
+SAKIP := .venv/bin/sakip
+
+.PHONY: setup demo test bench
+
+setup:
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+
+## A realistic demo year for every unit: generate, load plans, collect each month, score, report.
+demo: setup
+	$(SAKIP) demo --year 2023 --out data/inbox
+	$(SAKIP) run-year --year 2023
+
+## The test suite: SQLite and PostgreSQL warehouse tests, Prefect's test harness, the Kupang golden case.
+test: setup
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+## Benchmarks (figures printed, not asserted).
+bench: setup
+	$(PY) -m bench.pipeline --year 2023
