@@ -1,0 +1,61 @@
+"""Monthly collection: scan the inbox for a month's workbooks, validate each, load the accepted ones.
+
+    scan inbox ─► per file: read + validate + feedback ─► warehouse load (+ recompute scores)
+                                                          └─► event when a quarter's last month loads
+
+One file is one pair of tasks; a file that fails never stops the others.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger
+from prefect.events import emit_event
+
+from flows import steps, tasks
+from flows.artifacts import publish_verdicts
+from sakip import periods
+from sakip.settings import get_settings
+
+#: Event emitted when the collection of a quarter's third month has loaded (triggers the reports).
+QUARTER_LOADED_EVENT = "sakip.kuartal.bulan-ketiga.dimuat"
+
+
+def previous_month(tz: str) -> str:
+    """The period a scheduled run collects: the month before today in the reporting time zone."""
+    today = datetime.now(ZoneInfo(tz)).date()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
+
+
+def run_files(engine, files, settings, policy_file: str | None) -> list[steps.FileOutcome]:
+    """Prepare then store each file as tasks, isolating failures per file."""
+    outcomes = []
+    for file in files.to_dict("records"):
+        prepared = tasks.prepare_file(engine, file, settings, return_state=True)
+        if prepared.is_failed():
+            outcomes.append(steps.failed_outcome(file, prepared.result(raise_on_failure=False)))
+            continue
+        stored = tasks.store_file(engine, prepared.result(), settings, policy_file, return_state=True)
+        outcomes.append(stored.result() if not stored.is_failed()
+                        else steps.failed_outcome(file, stored.result(raise_on_failure=False)))
+    return outcomes
+
+
+@flow(name="sakip-koleksi-bulanan", log_prints=True)
+def collect_month(period: str | None = None, policy_file: str | None = None) -> list[dict]:
+    """Collect one month (``YYYY-MM``; default: last month) from every unit's inbox folder."""
+    settings = get_settings()
+    period = period or previous_month(settings.timezone)
+    year, month = periods.parse_period(period)
+    engine = steps.warehouse(settings.warehouse_url)
+    files = steps.select_files(settings, "bulanan", year, month)
+    outcomes = run_files(engine, files, settings, policy_file)
+    publish_verdicts(outcomes, key=f"verdict-{year}-{month:02d}", description=f"Hasil validasi {period}")
+    if month % 3 == 0 and any(o.status == "loaded" for o in outcomes):
+        quarter = f"{year}-Q{periods.quarter_of(month)}"
+        emit_event(event=QUARTER_LOADED_EVENT, resource={"prefect.resource.id": f"sakip.kuartal.{quarter}"},
+                   payload={"quarter": quarter})
+    get_run_logger().info("%s: %d file(s) processed", period, len(outcomes))
+    return [o.as_row() for o in outcomes]

@@ -1,0 +1,289 @@
+"""The pipeline's units of work as plain functions: a file, a unit-year, a report.
+
+No Prefect here. The Prefect flows in this folder wrap these functions as tasks (a task is a unit of
+retry and observation); the ``sakip`` command line calls them directly, so the whole pipeline runs
+and is tested without a Prefect server.
+
+A file goes through two steps:
+1. ``prepare_file``: hash (an identical file already seen is a no-op), read, validate against the
+   plan on file, write the steward's feedback (annotated workbook + JSON). No warehouse writes.
+2. ``store_file``: one warehouse transaction: audit the submission, and for an accepted file replace
+   that unit-period's facts and recompute the unit-year's scores. Retried on database errors.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from reference.policy import ScoringPolicy, load_policy, policy_for
+from sakip import periods
+from sakip.settings import Settings
+from schemas.contract import MONTH_COLUMNS, PLAN
+from schemas.validate import ValidationContext, ValidationResult, validate_workbook
+from sinks import feedback
+from sinks.warehouse import db, load, read
+from sources import inbox as inbox_source
+from sources.workbook import WorkbookData, read_workbook
+from transforms.derive import derive_unit_year
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file: the steward's verdict and what the warehouse did with it."""
+
+    file_name: str
+    unit_folder: str | None
+    sha256: str
+    status: str  # 'loaded' | 'rejected' | 'duplicate' | 'gagal' (processing raised)
+    verdict: str | None = None
+    unit_code: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    month: int | None = None
+    n_errors: int = 0
+    n_warnings: int = 0
+    submission_id: int | None = None
+    feedback_xlsx: str | None = None
+    feedback_json: str | None = None
+
+    def as_row(self) -> dict:
+        """A flat dict for artifacts and CLI tables."""
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class PreparedFile:
+    """A file read and validated, ready for the warehouse step."""
+
+    path: Path
+    unit_folder: str | None
+    sha256: str
+    size_bytes: int
+    received_at: datetime
+    data: WorkbookData | None = None
+    result: ValidationResult | None = None
+    duplicate_of: int | None = None
+    feedback_paths: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=8)
+def warehouse(url: str) -> Engine:
+    """The warehouse engine for a URL, migrated to the latest schema and with dimensions seeded."""
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    db.seed_dimensions(engine)
+    return engine
+
+
+def select_files(settings: Settings, kind: str, year: int, month: int | None = None) -> pd.DataFrame:
+    """Inbox files for a run: those named for the period, plus files whose name does not parse
+    (they get feedback on their name). One row per file, in loading order (unit, then month)."""
+    files = inbox_source.scan_inbox(settings.inbox)
+    if files.empty:
+        return files
+    named = (files["name_kind"] == kind) & (files["name_year"] == year)
+    if month is not None:
+        named &= files["name_month"] == month
+    unnamed = files["name_kind"].isna()
+    return files[named | unnamed].sort_values(["unit_folder", "name_month", "file_name"], na_position="last")
+
+
+def _received_at(modified_at: object, tz: str) -> datetime:
+    stamp = pd.Timestamp(modified_at)
+    return (stamp.tz_localize(tz) if stamp.tzinfo is None else stamp.tz_convert(tz)).to_pydatetime()
+
+
+def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date | None = None) -> PreparedFile:
+    """Hash, read and validate one inbox file and write its feedback; touches no warehouse table."""
+    path = Path(file["path"])
+    prepared = PreparedFile(path=path, unit_folder=file.get("unit_folder"), sha256=file["sha256"],
+                            size_bytes=int(file["size_bytes"]),
+                            received_at=_received_at(file["modified_at"], settings.timezone))
+    seen = load.submission_by_hash(engine, prepared.sha256)
+    if seen is not None:
+        prepared.duplicate_of = int(seen["submission_id"])
+        return prepared
+    prepared.data = read_workbook(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+    context = validation_context(engine, prepared.data, prepared.unit_folder, settings, today)
+    prepared.result = validate_workbook(prepared.data, context)
+    prepared.feedback_paths = write_feedback(prepared, settings)
+    return prepared
+
+
+def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | None, settings: Settings,
+                       today: date | None = None) -> ValidationContext:
+    """What the rules need besides the file: the plan on file and the unit's earlier months."""
+    today = today or datetime.now(ZoneInfo(settings.timezone)).date()
+    unit, year, month = (data.identity.get(k) for k in ("unit_code", "year", "month"))
+    base = dict(folder_unit=unit_folder, file_name=data.path.name, today=today)
+    if data.kind == PLAN or not unit or not isinstance(year, int):
+        return ValidationContext(**base)
+    with engine.connect() as conn:
+        inputs = read.unit_year_inputs(conn, unit, year)
+    if inputs.plan_indicator.empty:
+        return ValidationContext(**base)
+    earlier = inputs.indicator_month[inputs.indicator_month["month"] < (month or 0)]
+    budget_before = inputs.budget_month[inputs.budget_month["month"] < (month or 0)]
+    current = inputs.submissions.query("kind == 'bulanan' and month == @month and is_current")
+    deadline = periods.deadline(year, month, settings.deadline_day) if isinstance(month, int) else today
+    return ValidationContext(
+        **base,
+        plan=plan_frames(inputs),
+        previous_kinerja=earlier[earlier["month"] == earlier["month"].max()] if not earlier.empty else None,
+        spent_before=budget_before.groupby(["ro_code", "expense_type"], as_index=False)["spent_month_rp"].sum()
+        .rename(columns={"spent_month_rp": "spent_rp"}),
+        sampling_before=inputs.sampling[inputs.sampling["month"] < (month or 0)],
+        inspection_before=inputs.inspection[inputs.inspection["month"] < (month or 0)],
+        is_replacement=not current.empty,
+        past_deadline=today > deadline,
+    )
+
+
+def plan_frames(inputs: read.UnitYearInputs) -> dict[str, pd.DataFrame]:
+    """The plan on file in the reader's canonical shape (RAPK wide, B01..B12)."""
+    rapk = inputs.plan_target.pivot_table(index="indicator_code", columns="month", values="target", aggfunc="first")
+    rapk = rapk.reindex(columns=range(1, 13)).set_axis(list(MONTH_COLUMNS), axis=1).reset_index()
+    return {"Sasaran": inputs.plan_sasaran, "Indikator": inputs.plan_indicator, "RAPK": rapk,
+            "Pagu": inputs.plan_budget}
+
+
+def write_feedback(prepared: PreparedFile, settings: Settings) -> dict[str, str]:
+    """The steward's annotated copy and JSON, under ``<out>/umpan-balik/<unit folder>/``."""
+    folder = settings.out / "umpan-balik" / (prepared.unit_folder or "_tanpa-folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = prepared.path.stem
+    xlsx = feedback.write_feedback_workbook(prepared.path, prepared.result, folder / f"{stem}_umpan-balik.xlsx",
+                                            data=prepared.data)
+    payload = feedback.feedback_json(prepared.result, prepared.path.name)
+    json_path = folder / f"{stem}_umpan-balik.json"
+    json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return {"xlsx": str(xlsx), "json": str(json_path)}
+
+
+def policy_resolver(settings: Settings, policy_file: Path | None = None):
+    """A function (unit_code, year) -> ScoringPolicy: one file for all, or the year's policy with overrides."""
+    if policy_file is not None:
+        fixed: ScoringPolicy = load_policy(policy_file)
+        return lambda unit_code, year: fixed
+    return lambda unit_code, year: policy_for(unit_code, year, settings.policy_dir)
+
+
+def store_file(engine: Engine, prepared: PreparedFile, settings: Settings, policy_file: Path | None = None) -> FileOutcome:
+    """One warehouse transaction for a prepared file; archives the file; returns the outcome."""
+    base = dict(file_name=prepared.path.name, unit_folder=prepared.unit_folder, sha256=prepared.sha256)
+    if prepared.duplicate_of is not None:
+        return FileOutcome(**base, status="duplicate", submission_id=prepared.duplicate_of)
+    data, result = prepared.data, prepared.result
+    meta = submission_meta(prepared)
+    problems = result.problems
+    counts = dict(n_errors=int((problems["severity"] == "error").sum()),
+                  n_warnings=int((problems["severity"] == "warning").sum()))
+    common = dict(**base, verdict=result.verdict, unit_code=meta.unit_code, kind=meta.kind, year=meta.year,
+                  month=meta.month, feedback_xlsx=prepared.feedback_paths.get("xlsx"),
+                  feedback_json=prepared.feedback_paths.get("json"), **counts)
+    if result.verdict == "rejected":
+        submission_id = load.record_submission(engine, meta, result.verdict, problems)
+        archive(prepared, settings, "ditolak")
+        return FileOutcome(**common, status="rejected", submission_id=submission_id)
+    resolve = policy_resolver(settings, policy_file)
+    recompute = lambda inputs: derive_unit_year(inputs, resolve(meta.unit_code, meta.year), settings.deadline_day,
+                                                settings.timezone)
+    loader = load.load_plan if data.kind == PLAN else load.load_monthly
+    loaded = loader(engine, data.frames, meta, result.verdict, problems, recompute)
+    archive(prepared, settings, "diterima")
+    return FileOutcome(**common, status="loaded", submission_id=loaded.submission_id)
+
+
+def submission_meta(prepared: PreparedFile) -> load.SubmissionMeta:
+    """Audit metadata of a file; identity fields that could not be read are left empty."""
+    ident = prepared.data.identity if prepared.data else {}
+    kind = prepared.data.kind if prepared.data and prepared.data.kind else "tidak_dikenal"
+    return load.SubmissionMeta(
+        unit_code=str(ident.get("unit_code") or prepared.unit_folder or ""), kind=kind,
+        year=ident.get("year") if isinstance(ident.get("year"), int) else None,
+        month=ident.get("month") if isinstance(ident.get("month"), int) else None,
+        file_name=prepared.path.name, file_hash=prepared.sha256, size_bytes=prepared.size_bytes,
+        received_at=prepared.received_at, steward=ident.get("steward"), revision_note=ident.get("revision_note"),
+    )
+
+
+def archive(prepared: PreparedFile, settings: Settings, outcome: str) -> Path:
+    """Keep a copy of the file as received: ``<out>/<diterima|ditolak>/<unit>/<sha8>_<name>``.
+
+    The inbox itself is never modified: it belongs to the units."""
+    folder = settings.out / outcome / (prepared.unit_folder or "_tanpa-folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{prepared.sha256[:8]}_{prepared.path.name}"
+    if not target.exists():
+        shutil.copy2(prepared.path, target)
+    return target
+
+
+def failed_outcome(file: Mapping, error: BaseException) -> FileOutcome:
+    """The outcome of a file whose processing raised: reported, and the run goes on with other files."""
+    LOG.exception("processing %s failed", file.get("file_name"))
+    return FileOutcome(file_name=str(file.get("file_name")), unit_folder=file.get("unit_folder"),
+                       sha256=str(file.get("sha256")), status="gagal", verdict=f"{type(error).__name__}: {error}")
+
+
+def process_files(engine: Engine, files: pd.DataFrame, settings: Settings, policy_file: Path | None = None,
+                  today: date | None = None) -> list[FileOutcome]:
+    """Prepare and store each file in order, without Prefect (the CLI path).
+
+    One file's failure never stops the others: it becomes a ``gagal`` outcome."""
+    outcomes = []
+    for file in files.to_dict("records"):
+        try:
+            outcomes.append(store_file(engine, prepare_file(engine, file, settings, today), settings, policy_file))
+        except Exception as error:  # noqa: BLE001 - isolate one file's failure from the others
+            outcomes.append(failed_outcome(file, error))
+    return outcomes
+
+
+def units_with_complete_quarter(engine: Engine, year: int, quarter: int) -> list[str]:
+    """Units whose plan is loaded and whose quarter-end month has an accepted current submission."""
+    from sinks.report.build import quarter_complete
+
+    return [code for code in load.current_submissions(engine, year=year)["unit_code"].drop_duplicates()
+            if quarter_complete(engine, code, year, quarter)]
+
+
+def build_unit_report(engine: Engine, settings: Settings, unit_code: str, year: int, quarter: int):
+    """The interim report of one unit and quarter (a new version only when its data changed)."""
+    from sinks.report.build import build_unit_report as build
+
+    return build(engine, unit_code, year, quarter, settings.out / "laporan")
+
+
+def build_national_report(engine: Engine, settings: Settings, year: int, quarter: int):
+    """The national roll-up of a quarter."""
+    from sinks.report.build import build_national_report as build
+
+    return build(engine, year, quarter, settings.out / "laporan")
+
+
+def describe_report(result) -> str:
+    """One line for the operator: which report, which version, where."""
+    return f"{result.scope} {result.unit_code or 'nasional'} {result.year}-Q{result.quarter} v{result.version}: {result.docx_path}"
+
+
+def add_override(engine: Engine, settings: Settings, unit_code: str, year: int, month: int, indicator_code: str,
+                 capaian_pct: float, reason: str, set_by: str, policy_file: Path | None = None) -> int:
+    """Record an audited manual capaian override and recompute the unit-year's scores."""
+    resolve = policy_resolver(settings, policy_file)
+    recompute = lambda inputs: derive_unit_year(inputs, resolve(unit_code, year), settings.deadline_day,
+                                                settings.timezone)
+    return load.add_override(engine, unit_code=unit_code, year=year, month=month, indicator_code=indicator_code,
+                             capaian_pct=capaian_pct, reason=reason, set_by=set_by, recompute=recompute)
