@@ -1,0 +1,48 @@
+"""prefect.yaml declares real, importable flows with parameters their signatures accept."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+import yaml
+from prefect.client.schemas.schedules import CronSchedule
+from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
+from prefect.flows import Flow
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOYMENTS = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+
+
+def _flow(entrypoint: str) -> Flow:
+    path, name = entrypoint.split(":")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    return getattr(module, name)
+
+
+@pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=[d["name"] for d in DEPLOYMENTS])
+def test_entrypoint_is_a_flow_accepting_its_parameters(deployment):
+    flow = _flow(deployment["entrypoint"])
+    assert isinstance(flow, Flow)
+    flow.validate_parameters(deployment.get("parameters") or {})
+
+
+@pytest.mark.parametrize("deployment", [d for d in DEPLOYMENTS if d.get("schedules")],
+                         ids=lambda d: d["name"])
+def test_schedules_are_valid_crons_in_jakarta_time(deployment):
+    for schedule in deployment["schedules"]:
+        assert CronSchedule(cron=schedule["cron"], timezone=schedule["timezone"]).timezone == "Asia/Jakarta"
+
+
+def test_report_deployment_is_triggered_by_the_collection_event_with_a_schedule_fallback():
+    from flows.collect import QUARTER_LOADED_EVENT
+
+    report = next(d for d in DEPLOYMENTS if d["entrypoint"] == "flows/report.py:quarterly_reports")
+    trigger = DeploymentEventTrigger(**report["triggers"][0])
+    assert QUARTER_LOADED_EVENT in trigger.expect
+    assert report["schedules"], "a fixed-deadline fallback schedule is declared"
+
+
+def test_every_flow_module_has_a_deployment():
+    entrypoints = {d["entrypoint"].split(":")[0] for d in DEPLOYMENTS}
+    assert entrypoints == {"flows/plan.py", "flows/collect.py", "flows/backfill.py", "flows/report.py"}

@@ -1,0 +1,138 @@
+"""The golden case through the whole pipeline: Kupang's workbooks -> inbox -> validation -> warehouse
+views, on SQLite and PostgreSQL. Expected figures come from the fixture (the real report's Lampiran 3,
+RO table and Lampiran 4), never from product code."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+import kupang
+from flows import steps
+from sakip.settings import Settings
+
+TOL = 0.01
+ROOT = Path(__file__).resolve().parents[1]
+CAP120 = ROOT / "reference" / "policies" / "sakip_2023_cap120.yaml"
+
+
+def _run(engine, tmp_path: Path, policy_file: Path | None = None) -> tuple[Settings, list[steps.FileOutcome]]:
+    inbox = tmp_path / "inbox"
+    kupang.write_kupang_inbox(inbox)
+    settings = Settings(warehouse_url=engine.url.render_as_string(hide_password=False), inbox=inbox,
+                        out=tmp_path / "out")
+    outcomes = steps.process_files(engine, steps.select_files(settings, "rencana", kupang.YEAR), settings, policy_file)
+    for month in kupang.MONTHS:
+        files = steps.select_files(settings, "bulanan", kupang.YEAR, month)
+        outcomes += steps.process_files(engine, files, settings, policy_file)
+    return settings, outcomes
+
+
+def _view(engine, sql: str, **params) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(text(sql), conn, params=params)
+
+
+@pytest.fixture
+def loaded(engine, tmp_path):
+    settings, outcomes = _run(engine, tmp_path)
+    return engine, settings, outcomes
+
+
+def test_every_kupang_file_is_accepted_and_loaded(loaded):
+    _, _, outcomes = loaded
+    assert [o.status for o in outcomes] == ["loaded"] * 7
+    assert all(o.n_errors == 0 for o in outcomes)
+
+
+def test_capaian_of_every_indicator_matches_lampiran_3(loaded):
+    engine, _, _ = loaded
+    expected = kupang.load_fixture()["scenarios"][0]["expected"]["indicators"]
+    got = _view(engine, "SELECT indicator_code, capaian_pct, measured, kriteria FROM v_indicator_capaian "
+                        "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).set_index("indicator_code")
+    for code, exp in expected.items():
+        row = got.loc[kupang.catalogue_code()[code]]
+        if exp["measured"]:
+            assert row["capaian_pct"] == pytest.approx(exp["capaian"]["value"], abs=TOL), code
+            assert row["kriteria"].casefold() == exp["criteria"]["value"].casefold(), code
+        else:
+            assert pd.isna(row["capaian_pct"]), code
+
+
+def _scores(engine) -> pd.DataFrame:
+    return _view(engine, "SELECT level, item_code, value_pct, kriteria FROM v_score "
+                         "WHERE unit_code = :u AND year = 2023 AND quarter = 2", u=kupang.UNIT)
+
+
+def test_nps_per_sasaran_perspective_and_total(loaded):
+    engine, _, _ = loaded
+    expected = kupang.load_fixture()["scenarios"][0]["expected"]
+    scores = _scores(engine)
+    sasaran = scores[scores["level"] == "sasaran"].set_index("item_code")
+    sk_codes = kupang._sasaran().set_index("fixture_code")["sk_code"]
+    for sk, exp in expected["sasaran"].items():
+        value = sasaran.loc[sk_codes[sk], "value_pct"]
+        if exp["nps"]["value"] is None:
+            assert pd.isna(value), sk
+            assert sasaran.loc[sk_codes[sk], "kriteria"] == "Diukur Akhir Tahun"
+        else:
+            assert value == pytest.approx(exp["nps"]["value"], abs=TOL), sk
+    perspectives = scores[scores["level"] == "perspective"].set_index("item_code")
+    for code, exp in expected["perspectives"].items():
+        row = perspectives.loc[kupang.PERSPECTIVE[code]]
+        assert row["value_pct"] == pytest.approx(exp["score"]["value"], abs=TOL), code
+        assert row["kriteria"] == exp["criteria"]["value"], code
+    total = scores[scores["level"] == "total"].iloc[0]
+    assert total["value_pct"] == pytest.approx(expected["total"]["score"]["value"], abs=TOL)
+    assert f"{total['value_pct']:.2f}" == expected["total"]["score"]["display"] == "103.34"
+    assert total["kriteria"] == expected["total"]["criteria"]["value"] == "Memenuhi Ekspektasi"
+
+
+def test_ro_budget_table_and_total_realisation(loaded):
+    engine, _, _ = loaded
+    budget = kupang.load_fixture()["expected_budget"]
+    ro = _view(engine, "SELECT ro_code, pagu_rp, spent_cum_rp, realisation_pct, volume_pct FROM v_budget_ro "
+                       "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).set_index("ro_code")
+    assert len(ro) == budget["ro_row_count"]["value"]
+    for code, exp in budget["rows"].items():
+        assert ro.loc[code, "realisation_pct"] == pytest.approx(exp["pct"]["value"], abs=TOL), code
+        if "volume_ratio_pct" in exp:
+            assert ro.loc[code, "volume_pct"] == pytest.approx(exp["volume_ratio_pct"]["value"], abs=TOL), code
+    unit = _view(engine, "SELECT pagu_rp, spent_cum_rp, realisation_pct FROM v_budget_unit "
+                         "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).iloc[0]
+    assert unit["pagu_rp"] == budget["total_pagu"]["value"]
+    assert unit["spent_cum_rp"] == budget["total_realisasi"]["value"]
+    assert unit["realisation_pct"] == pytest.approx(budget["total_pct"]["value"], abs=TOL)
+
+
+def test_efficiency_table_matches_lampiran_4_corrected(loaded):
+    engine, _, _ = loaded
+    fixture = kupang.load_fixture()
+    order = {r["no"]: kupang.catalogue_code()[r["indicator"]] for r in fixture["inputs"]["efficiency_rows"]}
+    eff = _view(engine, "SELECT indicator_code, input_pct, output_pct, ie, te, kategori FROM v_efficiency "
+                        "WHERE unit_code = :u AND year = 2023 AND quarter = 2", u=kupang.UNIT).set_index("indicator_code")
+    for no, exp in fixture["expected_efficiency"]["rows"].items():
+        row = eff.loc[order[int(no)]]
+        assert row["input_pct"] == pytest.approx(exp["input_pct"]["value"], abs=TOL), no
+        assert row["kategori"] == exp["kategori"]["value"], no
+        for column in ("output_pct", "ie", "te"):
+            value = exp[column]["value"]
+            assert (pd.isna(row[column]) if value is None else row[column] == pytest.approx(value, abs=TOL)), (no, column)
+
+
+def test_loading_the_same_inbox_again_changes_nothing(loaded):
+    engine, settings, _ = loaded
+    before = _scores(engine).sort_values(["level", "item_code"]).reset_index(drop=True)
+    counts = _view(engine, "SELECT COUNT(*) AS n FROM audit_submission").iloc[0, 0]
+    again = steps.process_files(engine, steps.select_files(settings, "bulanan", 2023, 6), settings)
+    assert [o.status for o in again] == ["duplicate"]
+    assert _view(engine, "SELECT COUNT(*) AS n FROM audit_submission").iloc[0, 0] == counts
+    pd.testing.assert_frame_equal(_scores(engine).sort_values(["level", "item_code"]).reset_index(drop=True), before)
+
+
+def test_the_120_cap_policy_gives_99_35(engine, tmp_path):
+    _run(engine, tmp_path, policy_file=CAP120)
+    total = _scores(engine).query("level == 'total'").iloc[0]
+    assert total["value_pct"] == pytest.approx(99.35, abs=TOL)
