@@ -1,0 +1,83 @@
+"""The unit-year wiring: every derived table from one set of inputs, also when nearly everything is empty."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from reference.policy import policy_for
+from tests.transforms import kupang_frames as k
+from transforms.derive import derive_unit_year, expected_months
+
+TABLES = {"fact_capaian_month", "fact_score_quarter", "fact_budget_line_month", "fact_budget_rollup_month",
+          "fact_efficiency_quarter", "fact_reconciliation_month", "fact_reporting_status"}
+POLICY = policy_for(k.UNIT, k.YEAR)
+
+
+def _submissions(rows) -> pd.DataFrame:
+    """rows: (kind, month, received_at, verdict, version, is_current)."""
+    frame = pd.DataFrame(rows, columns=["kind", "month", "received_at", "verdict", "version", "is_current"])
+    return frame.assign(unit_code=k.UNIT, year=k.YEAR, submission_id=range(1, len(frame) + 1))
+
+
+def _inputs(**frames) -> SimpleNamespace:
+    """UnitYearInputs-like: the Kupang frames as the warehouse returns them (keys dropped, then re-added)."""
+    base = {
+        "plan_sasaran": k.plan_sasaran(), "plan_indicator": k.plan_indicators(), "plan_target": k.targets(),
+        "plan_budget": k.plan_budget(), "plan_rpd": k.rpd(), "indicator_month": k.realisations(),
+        "budget_month": k.spending(),
+        "sampling": pd.DataFrame({"month": [6], "commodity": ["OBAT"], "method": ["Random"], "sampled": [401],
+                                  "tested": [401], "ms": [393], "tms": [8]}),
+        "inspection": pd.DataFrame({"month": [6], "facility_type": ["PROD-IRTP"], "inspected": [38], "mk": [22],
+                                    "tmk": [16]}),
+        "overrides": pd.DataFrame(columns=["override_id", "month", "indicator_code", "capaian_pct", "reason",
+                                           "set_by", "set_at"]),
+        "submissions": _submissions([("rencana", None, "2023-01-05T08:00:00+07:00", "accepted", 1, True),
+                                     ("bulanan", 5, "2023-06-09T08:00:00+07:00", "accepted", 1, True),
+                                     ("bulanan", 6, "2023-07-11T08:00:00+07:00", "accepted", 1, True)]),
+    }
+    base.update(frames)
+    return SimpleNamespace(unit_code=k.UNIT, year=k.YEAR,
+                           **{name: f.drop(columns=["unit_code", "year"], errors="ignore") for name, f in base.items()})
+
+
+def test_every_derived_table_from_the_kupang_inputs():
+    derived = derive_unit_year(_inputs(), POLICY, deadline_day=10, tz="Asia/Jakarta")
+    assert set(derived) == TABLES
+    total = derived["fact_score_quarter"].query("level == 'total'").iloc[0]
+    assert round(total["value_pct"], 2) == 103.34
+    assert set(derived["fact_budget_rollup_month"]["level"]) == {"ro", "expense_type", "unit"}
+    status = derived["fact_reporting_status"].set_index("month")
+    assert list(status.index) == [1, 2, 3, 4, 5, 6]
+    assert status.loc[5, "on_time"] and not status.loc[6, "on_time"] and not status.loc[1, "received"]
+    obat = derived["fact_reconciliation_month"].set_index("indicator_code").loc["IKU-OBAT-MS"]
+    assert bool(obat["agrees"])
+
+
+def test_an_active_override_is_applied_and_cited():
+    overrides = pd.DataFrame({"override_id": [7], "month": [6], "indicator_code": ["IKU-PENINDAKAN"],
+                              "capaian_pct": [100.0], "reason": ["koreksi"], "set_by": ["x"],
+                              "set_at": [pd.Timestamp("2023-07-20", tz="UTC")]})
+    derived = derive_unit_year(_inputs(overrides=overrides), POLICY, deadline_day=10, tz="Asia/Jakarta")
+    row = derived["fact_capaian_month"].set_index("indicator_code").loc["IKU-PENINDAKAN"]
+    assert row["capaian_pct"] == 100.0 and row["capaian_raw_pct"] == 50.0 and row["override_id"] == 7
+
+
+@pytest.mark.parametrize("emptied", [
+    pytest.param(("indicator_month", "budget_month", "sampling", "inspection"), id="a plan with no month reported"),
+    pytest.param(("plan_sasaran", "plan_indicator", "plan_target", "plan_budget", "plan_rpd"),
+                 id="months reported before any plan"),
+    pytest.param(("sampling", "inspection", "submissions"), id="no operational counts and no audit trail"),
+])
+def test_empty_inputs_give_empty_tables_not_errors(emptied):
+    inputs = _inputs()
+    derived = derive_unit_year(_inputs(**{n: getattr(inputs, n).iloc[0:0] for n in emptied}), POLICY,
+                               deadline_day=10, tz="Asia/Jakarta")
+    assert set(derived) == TABLES
+
+
+def test_expected_months_run_to_the_latest_monthly_file():
+    subs = _submissions([("rencana", None, "2023-01-05T08:00:00+07:00", "accepted", 1, True),
+                         ("bulanan", 3, "2023-04-05T08:00:00+07:00", "rejected", None, False)])
+    assert expected_months(subs)["month"].tolist() == [1, 2, 3]

@@ -1,0 +1,157 @@
+"""Operational facts (sampling, inspection) and their reconciliation with count-defined indicators.
+
+Inputs are the canonical monthly frames (this month's counts only):
+- sampling: unit_code, year, month, commodity, method, sampled, tested, ms, tms
+- inspection: unit_code, year, month, facility_type, inspected, mk, tmk
+and the master frames ``reference/data/indicator_derivations.csv``, ``commodities.csv`` and
+``facility_types.csv`` as read by ``reference.master`` (all columns strings).
+
+Derivation semantics (indicator_derivations.csv): a *sampling* rule counts the rows whose commodity is in
+its pipe-separated ``commodities`` list and whose method equals ``method`` (blank = any method); an
+*inspection* rule counts the rows whose facility type has the rule's ``reporting_group`` in
+facility_types.csv. ``numerator`` / ``denominator`` name the count columns summed;
+derived_pct = numerator / denominator × 100. Commodity and facility names or aliases resolve to codes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from transforms.common import PERIOD_KEYS, cumulate, ratio_pct
+
+SAMPLING_COUNTS = ("sampled", "tested", "ms", "tms")
+INSPECTION_COUNTS = ("inspected", "mk", "tmk")
+#: |reported − derived| at or below this (percentage points) agrees; the workbook's ±0,01.
+AGREEMENT_TOLERANCE = 0.01
+DERIVED_COLUMNS = ["indicator_code", "numerator", "denominator", "derived_pct"]
+
+
+def _alias_map(master_frame: pd.DataFrame) -> pd.Series:
+    """casefolded code / name / alias → code, from a master frame with code, name, aliases."""
+    names = pd.concat([
+        master_frame[["code"]].assign(alias=master_frame["code"]),
+        master_frame[["code"]].assign(alias=master_frame["name"]),
+        master_frame[["code"]].assign(alias=master_frame["aliases"].str.split("|")).explode("alias"),
+    ])
+    names = names.assign(alias=names["alias"].astype("string").str.strip().str.casefold())
+    names = names[names["alias"].fillna("") != ""].drop_duplicates("alias")
+    return names.set_index("alias")["code"]
+
+
+def _resolve(values: pd.Series, master_frame: pd.DataFrame) -> pd.Series:
+    """Codes for codes, names or aliases; an unknown value is kept as given."""
+    key = values.astype("string").str.strip().str.casefold()
+    return key.map(_alias_map(master_frame)).fillna(values.astype("string").str.strip())
+
+
+def _keys_of(frame: pd.DataFrame) -> list[str]:
+    return [k for k in PERIOD_KEYS if k in frame.columns]
+
+
+def _rule_roles(rules: pd.DataFrame, match: str) -> pd.DataFrame:
+    """One row per rule × match value × role (numerator/denominator) with the count column named."""
+    roles = rules.melt(id_vars=["indicator_code", match, "method"], value_vars=["numerator", "denominator"],
+                       var_name="role", value_name="count")
+    return roles.assign(method=roles["method"].replace("", np.nan))
+
+
+def _derive(counts: pd.DataFrame, count_columns: Sequence[str], roles: pd.DataFrame, match: str,
+            keys: list[str]) -> pd.DataFrame:
+    """Sum the counts each rule names, per keys × indicator; one row per keys × indicator."""
+    by_method = "method" in counts.columns
+    long = counts.melt(id_vars=[*keys, match, *(["method"] if by_method else [])],
+                       value_vars=list(count_columns), var_name="count", value_name="n")
+    hits = long.merge(roles.rename(columns={"method": "rule_method"}), on=[match, "count"])
+    if by_method:
+        same = hits["method"].astype("string").str.casefold() == hits["rule_method"].astype("string").str.casefold()
+        hits = hits[hits["rule_method"].isna() | same.fillna(False).astype(bool)]
+    sums = hits.groupby([*keys, "indicator_code", "role"])["n"].sum().unstack("role")
+    return sums.reindex(columns=["numerator", "denominator"]).reset_index().rename_axis(columns=None)
+
+
+def _sampling_part(sampling: pd.DataFrame, derivations: pd.DataFrame, commodities: pd.DataFrame,
+                   keys: list[str]) -> pd.DataFrame:
+    """Numerator and denominator of the sampling-defined indicators (commodity list × method)."""
+    counts = sampling.assign(commodity=_resolve(sampling["commodity"], commodities))
+    rules = derivations[derivations["source"] == "sampling"]
+    rules = rules.assign(commodity=rules["commodities"].str.split("|")).explode("commodity")
+    return _derive(counts, SAMPLING_COUNTS, _rule_roles(rules, "commodity"), "commodity", keys)
+
+
+def _inspection_part(inspection: pd.DataFrame, derivations: pd.DataFrame, facility_types: pd.DataFrame,
+                     keys: list[str]) -> pd.DataFrame:
+    """Numerator and denominator of the inspection-defined indicators (facility reporting group)."""
+    group_of = facility_types.set_index("code")["reporting_group"].replace("", np.nan)
+    counts = inspection.assign(reporting_group=_resolve(inspection["facility_type"], facility_types).map(group_of))
+    rules = derivations[derivations["source"] == "inspection"]
+    return _derive(counts, INSPECTION_COUNTS, _rule_roles(rules, "reporting_group"), "reporting_group", keys)
+
+
+def derived_indicator_values(sampling_cum: pd.DataFrame, inspection_cum: pd.DataFrame,
+                             derivations: pd.DataFrame, commodities: pd.DataFrame,
+                             facility_types: pd.DataFrame) -> pd.DataFrame:
+    """The value of each count-defined indicator from cumulative sampling and inspection counts.
+
+    One row per [unit × year × month ×] indicator with at least one matching count row: the period
+    keys present in the inputs, then indicator_code, numerator, denominator, derived_pct (NaN when the
+    denominator is 0). Without period keys the result is one row per indicator.
+    """
+    keys = _keys_of(sampling_cum) or _keys_of(inspection_cum)
+    out = pd.concat([_sampling_part(sampling_cum, derivations, commodities, keys),
+                     _inspection_part(inspection_cum, derivations, facility_types, keys)], ignore_index=True)
+    out = out.assign(derived_pct=ratio_pct(out["numerator"], out["denominator"]))
+    return out[[*keys, *DERIVED_COLUMNS]].reset_index(drop=True)
+
+
+def _totals(frame: pd.DataFrame, counts: Sequence[str], by: Sequence[str], ok: str, base: str) -> pd.DataFrame:
+    """Month and year-to-date sums of ``counts`` per unit × year × month × by, and compliance %."""
+    keys = ["unit_code", "year", *by]
+    month = frame.groupby([*keys, "month"], as_index=False, dropna=False)[list(counts)].sum()
+    ytd = cumulate(frame, keys, counts).rename(columns={c: f"{c}_cum" for c in counts})
+    out = ytd.merge(month, on=[*keys, "month"], how="left")
+    out = out.fillna({c: 0 for c in counts})[[*keys, "month", *counts, *(f"{c}_cum" for c in counts)]]
+    return out.assign(**{f"{ok}_pct": ratio_pct(out[ok], out[base]),
+                         f"{ok}_cum_pct": ratio_pct(out[f"{ok}_cum"], out[f"{base}_cum"])})
+
+
+def sampling_totals(sampling: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Sampling per unit × year × month (× ``by``, e.g. commodity, method).
+
+    Columns: keys, sampled, tested, ms, tms (this month), *_cum (year to date), ms_pct = ms / tested
+    × 100 this month, ms_cum_pct year to date (NaN when nothing was tested).
+    """
+    return _totals(sampling, SAMPLING_COUNTS, by, "ms", "tested")
+
+
+def inspection_totals(inspection: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Facility inspections per unit × year × month (× ``by``, e.g. facility_type).
+
+    Columns: keys, inspected, mk, tmk (this month), *_cum (year to date), mk_pct = mk / inspected
+    × 100 this month, mk_cum_pct year to date.
+    """
+    return _totals(inspection, INSPECTION_COUNTS, by, "mk", "inspected")
+
+
+def reconcile_indicators(realisations: pd.DataFrame, sampling: pd.DataFrame, inspection: pd.DataFrame,
+                         derivations: pd.DataFrame, commodities: pd.DataFrame, facility_types: pd.DataFrame,
+                         tolerance: float = AGREEMENT_TOLERANCE) -> pd.DataFrame:
+    """Reported realisation of each count-defined indicator against its value from the counts.
+
+    Counts are cumulated to each month the unit reported realisations. One row per unit × year ×
+    month × derived indicator present on either side: unit_code, year, month, indicator_code,
+    realisasi (reported), numerator, denominator, derived_pct (from the counts), difference
+    (realisasi − derived_pct), agrees (|difference| ≤ tolerance; <NA> when either side is missing).
+    """
+    at = realisations[list(PERIOD_KEYS)].drop_duplicates()
+    s_cum = cumulate(sampling.assign(commodity=_resolve(sampling["commodity"], commodities)),
+                     ["unit_code", "year", "commodity", "method"], SAMPLING_COUNTS, at=at)
+    i_cum = cumulate(inspection, ["unit_code", "year", "facility_type"], INSPECTION_COUNTS, at=at)
+    derived = derived_indicator_values(s_cum, i_cum, derivations, commodities, facility_types)
+    reported = realisations.loc[realisations["indicator_code"].isin(derivations["indicator_code"]),
+                                [*PERIOD_KEYS, "indicator_code", "realisasi"]]
+    out = reported.merge(derived, on=[*PERIOD_KEYS, "indicator_code"], how="outer")
+    difference = out["realisasi"].astype(float) - out["derived_pct"]
+    agrees = (difference.abs() <= tolerance + 1e-9).astype("boolean").mask(difference.isna())
+    return out.assign(difference=difference, agrees=agrees).reset_index(drop=True)
