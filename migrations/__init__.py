@@ -1,0 +1,1 @@
+"""Alembic environment and revisions of the SAKIP warehouse (see ``sinks.warehouse.db.upgrade``)."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of the warehouse (a package so that they ship with the project)."""

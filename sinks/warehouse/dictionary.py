@@ -1,0 +1,367 @@
+"""The data dictionary: one description registry for every table, view and column, rendered to Markdown.
+
+Tables describe their grain in their ``comment`` (``schema.py``), views in ``views.VIEW_DOCS``;
+column meanings and units live here, once per column name (:data:`COLUMNS`), with per-relation
+entries (:data:`SPECIFIC`) where one name means different things in different places. A test fails
+when any column of any table or view has no description.
+
+Regenerate ``docs/data-dictionary.md`` with ``python -m sinks.warehouse.dictionary``
+(or :func:`write_data_dictionary`).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sqlalchemy import Boolean, Date, DateTime, Double, Float, Integer, String, Table, Text
+from sqlalchemy.types import TypeEngine
+
+from sinks.warehouse import schema as s
+from sinks.warehouse import views
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
+
+Doc = tuple[str, str]
+"""(meaning, unit)"""
+
+RP, PCT, CODE, TEXT, COUNT, FLAG = "rupiah", "percent (0-100+)", "code", "text", "count", "boolean"
+UTC, DAY, NUM = "timestamp (UTC)", "date", "number"
+
+#: Column name -> (meaning, unit), valid wherever the name appears unless SPECIFIC says otherwise.
+COLUMNS: dict[str, Doc] = {
+    # keys and periods
+    "unit_code": ("Work unit (satker) code of the master data, e.g. BPOM-KPG for Balai POM di Kupang.", CODE),
+    "unit_name": ("Name of the unit as it was at the period's end (type-2 dim_unit row valid then).", TEXT),
+    "unit_type": ("Type of the unit at the period: pusat, balai_besar, balai or loka.", CODE),
+    "unit_group": ("Ranking group of the unit type: Pusat, Balai Besar/Balai or Loka.", TEXT),
+    "year": ("Budget / performance year.", "year"),
+    "month": ("Month of the year (1-12); figures flagged cumulative run from January to this month.", "month 1-12"),
+    "quarter": ("Quarter (triwulan, 1-4) of the period; a quarter's figures are those of its last month.", "quarter 1-4"),
+    "submission_id": ("The audit_submission row (file version) the row was loaded from.", "id"),
+    # dim_unit
+    "unit_key": ("Surrogate key of one historical state of a unit.", "id"),
+    "name": ("Official name of the unit during the validity interval.", TEXT),
+    "province": ("Province of the unit's office.", TEXT),
+    "valid_from": ("First day this state of the unit is valid.", DAY),
+    "valid_to": ("Last day this state is valid (NULL = still valid).", DAY),
+    "alias": ("A name, alias or former name of the unit as written in documents.", TEXT),
+    "alias_norm": ("The alias case-, space- and punctuation-normalised, for matching.", TEXT),
+    # dim_month
+    "month_key": ("Month key YYYYMM (e.g. 202306).", "YYYYMM"),
+    "quarter_key": ("Quarter key year x 10 + quarter (e.g. 20232).", "YYYYQ"),
+    "month_name": ("Indonesian month name (Januari ... Desember).", TEXT),
+    "month_start": ("First day of the month.", DAY),
+    "month_end": ("Last day of the month (the day unit history is read on).", DAY),
+    # dims
+    "perspective": ("Balanced-scorecard perspective of the SK: Stakeholder, Internal Process, Learning and Growth.", TEXT),
+    "perspective_name": ("Display name of the perspective.", TEXT),
+    "perspective_order": ("Reporting order of the perspective (1-3).", "order"),
+    "measurement": ("Measurement pattern in catalogue words: monthly_flat, cumulative, stage_progress, year_end.", CODE),
+    "in_catalogue": ("True when the code is in the national catalogue; false when a unit's plan introduced it.", FLAG),
+    "defined_by_unit": ("Unit whose plan first introduced a code outside the catalogue (NULL for catalogue codes).", CODE),
+    "first_year": ("Year of the plan that first introduced the code (NULL for catalogue codes).", "year"),
+    "kro_code": ("Klasifikasi rincian output: the part of the RO code before the dot.", CODE),
+    "expense_type": ("Jenis belanja of the DIPA: 51 pegawai, 52 barang, 53 modal.", CODE),
+    "expense_type_name": ("Name of the jenis belanja (Belanja Pegawai / Barang / Modal).", TEXT),
+    "commodity": ("Commodity code of commodities.csv (OBAT, PANGAN, ...).", CODE),
+    "commodity_name": ("Indonesian name of the commodity.", TEXT),
+    "commodity_name_en": ("English name of the commodity.", TEXT),
+    "parent_commodity": ("Level-1 commodity a sub-commodity belongs to.", CODE),
+    "supergroup": ("Obat or makanan side of the commodity (OBAT / MAKANAN).", CODE),
+    "facility_type": ("Facility type code of facility_types.csv (PROD, DIST, YANFAR-APOTEK, ...).", CODE),
+    "facility_name": ("Indonesian name of the facility type.", TEXT),
+    "parent_facility_type": ("Level-1 group a facility subtype belongs to.", CODE),
+    "reporting_group": ("Group the facility counts in for indicators: produksi or distribusi.", CODE),
+    "standard": ("Good-practice standard(s) inspected against (CPOB, CDOB, ...), pipe-separated.", TEXT),
+    # plan
+    "dipa_number": ("Number of the unit's DIPA (budget implementation list) for the year.", TEXT),
+    "pk_date": ("Date the performance agreement (PK) was signed.", DAY),
+    "head_name": ("Head of the unit (Kepala Satker) who signed the PK.", TEXT),
+    "revision_note": ("Catatan Revisi: why this version replaces an earlier one.", TEXT),
+    "sk_code": ("Code of the sasaran kegiatan (SK, activity goal) in the unit's plan.", CODE),
+    "sk_name": ("Name of the SK as written in the unit's plan.", TEXT),
+    "sk_order": ("Position of the SK in the plan (1 = first).", "order"),
+    "indicator_code": ("Indicator code (catalogue code, or a unit's own code).", CODE),
+    "indicator_name": ("Name of the indicator as written in the unit's plan for the year.", TEXT),
+    "indicator_order": ("Position of the indicator within its SK in the plan (1 = first).", "order"),
+    "unit_of_measure": ("Satuan of the indicator: persen, indeks, nilai or jumlah.", CODE),
+    "polarity": ("Polaritas: naik (higher is better) or turun (lower is better).", CODE),
+    "is_iku": ("True when the indicator is an IKU (key performance indicator) of the PK.", FLAG),
+    "weight": ("Bobot: the indicator's weight in its SK's NPS.", NUM),
+    "annual_target": ("Target Tahunan: the year's target, in the indicator's unit.", "indicator unit"),
+    "pattern": ("Pola: flat, kumulatif, tahapan or akhir_tahun (how the monthly targets run).", CODE),
+    "allocation_rp": ("Alokasi Anggaran: budget allocated to the indicator (for efficiency).", RP),
+    "target": ("RAPK target for the month (cumulative where the pattern is), NULL = not measured.", "indicator unit"),
+    "ro_code": ("Rincian output (RO) code of the DIPA, e.g. QIC.004.", CODE),
+    "ro_name": ("Name of the rincian output.", TEXT),
+    "pagu_rp": ("Pagu: the budget ceiling of the DIPA.", RP),
+    "pagu_after_aa_rp": ("Pagu setelah AA: the ceiling after automatic adjustment (blocked funds removed).", RP),
+    "volume_target": ("Target volume of the output for the year.", "volume unit"),
+    "volume_unit": ("Unit the output volume is counted in (laporan, layanan, ...).", TEXT),
+    "planned_rp": ("RPD: disbursement planned for the month (halaman III DIPA); NULL = blank.", RP),
+    # monthly facts
+    "realisasi": ("Realisation reported, cumulative to the month, in the indicator's unit.", "indicator unit"),
+    "numerator": ("Pembilang of a ratio indicator (e.g. compliant samples), cumulative.", NUM),
+    "denominator": ("Penyebut of a ratio indicator (e.g. samples tested), cumulative.", NUM),
+    "spent_cum_rp": ("Spending cumulative from January to the month.", RP),
+    "kendala": ("Kendala: the steward's explanation of obstacles.", TEXT),
+    "rtl": ("Rencana Tindak Lanjut: the planned follow-up.", TEXT),
+    "rtl_deadline": ("Batas Waktu of the follow-up, as written.", TEXT),
+    "spent_month_rp": ("Spending of the month only (not cumulative).", RP),
+    "volume_cum": ("Output volume achieved from January to the month.", "volume unit"),
+    "progress_pct": ("Progres: stated progress where volume cannot be counted.", PCT),
+    "method": ("Sampling method: Targeted or Random.", CODE),
+    "sampled": ("Jumlah Sampel: samples taken in the month.", COUNT),
+    "tested": ("Diuji: samples examined and tested to standard in the month.", COUNT),
+    "ms": ("MS (memenuhi syarat): tested samples that comply.", COUNT),
+    "tms": ("TMS (tidak memenuhi syarat): tested samples that do not comply.", COUNT),
+    "inspected": ("Diperiksa: facilities inspected in the month.", COUNT),
+    "mk": ("MK (memenuhi ketentuan): inspected facilities that comply.", COUNT),
+    "tmk": ("TMK (tidak memenuhi ketentuan): inspected facilities that do not comply.", COUNT),
+    "case_number": ("Nomor Perkara: the enforcement case.", CODE),
+    "stage": ("Tahap the case reached: SPDP, Tahap I, P-21, Tahap II, Putusan.", CODE),
+    "stage_date": ("Date the case reached the stage.", DAY),
+    # derived: capaian and scores
+    "measured": ("True when the indicator has a target for the period (else N/A, excluded from averages).", FLAG),
+    "capaian_raw_pct": ("Capaian before any cap or override: realisasi / target x 100 (polarity-aware).", PCT),
+    "capaian_pct": ("Capaian after the year's cap policy and any manual override (the value scored).", PCT),
+    "override_id": ("The audit_capaian_override applied to this value (NULL = none).", "id"),
+    "kriteria": ("Criteria label from the policy's band scheme, on the value rounded half-up to 2 dp.", TEXT),
+    "value_raw_pct": ("Score from uncapped capaian (indicator capaian, NPS, perspective or NPS TOTAL).", PCT),
+    "value_pct": ("Score from adjusted capaian (after cap and overrides): the reported score.", PCT),
+    "n_measured": ("Number of measured items the score averages.", COUNT),
+    "policy_id": ("Scoring policy (cap, weights, criteria scheme) the score was computed with.", CODE),
+    "item_name": ("Display name: the indicator or SK name, the perspective, or 'NPS TOTAL'.", TEXT),
+    "item_order": ("Display order of the item within its level (indicator within SK, SK, perspective).", "order"),
+    # derived: budget
+    "planned_month_rp": ("RPD plan for the month.", RP),
+    "planned_cum_rp": ("RPD plan cumulative from January to the month.", RP),
+    "realisation_pct": ("Cumulative spending / pagu x 100.", PCT),
+    "realisation_aa_pct": ("Cumulative spending / pagu setelah AA x 100 (used in national rankings).", PCT),
+    "deviation_pct": ("RPD deviation |spending - plan| / plan x 100 for the month (IKPA).", PCT),
+    "volume_pct": ("Cumulative volume / target volume x 100.", PCT),
+    "rank_in_group": ("Rank of the unit in its group by realisation_aa_pct (1 = highest; ties share a rank).", "rank"),
+    "units_in_group": ("Number of units of the group with a figure for the month.", COUNT),
+    "n_ro": ("Number of distinct rincian outputs in the plan.", COUNT),
+    # derived: efficiency
+    "input_pagu_rp": ("Efficiency input: budget allocated (indicator) or pagu (unit total).", RP),
+    "input_realisasi_rp": ("Efficiency input: budget spent, cumulative to the quarter.", RP),
+    "input_pct": ("Input % = spent / allocated x 100.", PCT),
+    "output_target": ("Efficiency output: the indicator's target for the quarter.", "indicator unit"),
+    "output_realisasi": ("Efficiency output: the indicator's realisation to the quarter.", "indicator unit"),
+    "output_pct": ("Output % = the indicator's uncapped capaian (unit total: mean of measured indicators).", PCT),
+    "ie": ("Indeks Efisiensi = output % / input %.", "ratio"),
+    "se": ("Standar Efisiensi (1).", "ratio"),
+    "te": ("Tingkat Efisiensi = IE - SE.", "ratio"),
+    "kategori": ("Efisien when IE (2 dp) >= 1, else Tidak Efisien; N/A when the output is not measured.", TEXT),
+    # derived: reconciliation and completeness
+    "derived_pct": ("The indicator's value computed from sampling/inspection counts (e.g. MS / tested x 100).", PCT),
+    "difference": ("realisasi - derived_pct.", "percentage points"),
+    "agrees": ("True when the reported and the derived value agree within tolerance.", FLAG),
+    "received": ("True when at least one file arrived for the month.", FLAG),
+    "first_received_at": ("When the first file for the month arrived.", UTC),
+    "last_received_at": ("When the latest file for the month arrived.", UTC),
+    "on_time": ("True when the first accepted file arrived by the deadline day of the next month.", FLAG),
+    "accepted": ("True when a file for the month was accepted (with or without warnings).", FLAG),
+    "n_versions": ("Number of accepted versions loaded for the month.", COUNT),
+    # audit
+    "kind": ("Workbook kind: rencana (annual plan) or bulanan (monthly report); NULL for an unreadable rejected file.", CODE),
+    "period_key": ("YYYYMM of a monthly report, YYYY00 of a plan: the period versions are counted in.", "YYYYMM"),
+    "file_name": ("Name of the file as received.", TEXT),
+    "file_hash": ("SHA-256 of the file's bytes (same hash = same file).", "hex"),
+    "size_bytes": ("Size of the file.", "bytes"),
+    "received_at": ("When the file arrived.", UTC),
+    "loaded_at": ("When the warehouse recorded the file.", UTC),
+    "steward": ("Penanggung Jawab Data: the unit's data steward named in the file.", TEXT),
+    "verdict": ("accepted, accepted_with_warnings or rejected (a rejected file loads no facts).", CODE),
+    "superseded_by": ("The later version that replaced this one (NULL = not replaced).", "id"),
+    "n_errors": ("Number of errors found in the file.", COUNT),
+    "n_warnings": ("Number of warnings found in the file.", COUNT),
+    "problem_no": ("Sequence number of the problem within its submission.", "order"),
+    "rule_id": ("Identifier of the validation rule that found the problem.", CODE),
+    "severity": ("error (the file is rejected) or warning.", CODE),
+    "sheet": ("Sheet of the workbook the problem is on.", TEXT),
+    "row": ("Excel row number of the problem (NULL = whole sheet or file).", "row number"),
+    "column": ("Printed header of the column the problem is in.", TEXT),
+    "cell": ("Excel cell reference, e.g. C7.", TEXT),
+    "value": ("The value as typed in the cell.", TEXT),
+    "message": ("What is wrong, in Indonesian.", TEXT),
+    "reason": ("Why the override was set (required).", TEXT),
+    "set_by": ("Who set the override (required).", TEXT),
+    "set_at": ("When the override was set.", UTC),
+    "active": ("True while the override applies; false once withdrawn or replaced.", FLAG),
+    "deactivated_at": ("When the override was withdrawn or replaced.", UTC),
+    "deactivated_by": ("Who withdrew or replaced the override.", TEXT),
+    "report_id": ("Identifier of a built report.", "id"),
+    "scope": ("unit (one unit's report) or national (the roll-up).", CODE),
+    "built_at": ("When the report was built.", UTC),
+    "data_fingerprint": ("SHA-256 over the submissions (id and file hash) and overrides the report was built from.", "hex"),
+    "submission_ids": ("JSON list of the submission ids the report was built from.", "JSON"),
+    "docx_path": ("Where the Word document was written.", "path"),
+    "pdf_path": ("Where the PDF was written.", "path"),
+    "changes": ("What changed since the previous version of the report.", TEXT),
+    **{f"b{m:02d}": (f"RAPK target for month {m} (B{m:02d}); NULL = not measured that month.", "indicator unit")
+       for m in range(1, 13)},
+}
+
+#: (table or view, column) -> (meaning, unit), where a name means something else there.
+SPECIFIC: dict[tuple[str, str], Doc] = {
+    ("dim_unit", "is_current"): ("True for the unit's present state (valid_to is NULL).", FLAG),
+    ("dim_unit", "parent_code"): ("Parent unit (e.g. the Balai a Loka is attached to) during the interval.", CODE),
+    ("dim_commodity", "level"): ("1 = commodity, 2 = sub-commodity.", "level"),
+    ("dim_facility_type", "level"): ("1 = facility group, 2 = subtype.", "level"),
+    ("dim_indicator", "polarity"): ("Polarity in catalogue words: higher_is_better or lower_is_better.", CODE),
+    ("dim_indicator", "indicator_name"): ("Catalogue name (or the first plan's name for a unit's own code).", TEXT),
+    ("dim_ro", "volume_unit"): ("Unit the output volume is counted in (catalogue).", TEXT),
+    ("fact_score_quarter", "level"): ("indicator, sasaran, perspective or total.", CODE),
+    ("v_score", "level"): ("indicator, sasaran, perspective or total.", CODE),
+    ("fact_score_quarter", "item_code"): ("Indicator code, SK code, perspective, or TOTAL, per level.", CODE),
+    ("v_score", "item_code"): ("Indicator code, SK code, perspective, or TOTAL, per level.", CODE),
+    ("fact_score_quarter", "parent_code"): ("The item one level up (SK of an indicator, perspective of an SK).", CODE),
+    ("v_score", "parent_code"): ("The item one level up (SK of an indicator, perspective of an SK).", CODE),
+    ("fact_budget_rollup_month", "level"): ("Roll-up level: ro, expense_type or unit.", CODE),
+    ("fact_budget_rollup_month", "item_code"): ("RO code, jenis belanja or unit code, per level.", CODE),
+    ("fact_indicator_month", "spent_cum_rp"): ("Realisasi Anggaran: spending attributed to the indicator, cumulative.", RP),
+    ("fact_capaian_month", "spent_cum_rp"): ("Spending attributed to the indicator, cumulative (for efficiency).", RP),
+    ("v_indicator_capaian", "spent_cum_rp"): ("Spending attributed to the indicator, cumulative (for efficiency).", RP),
+    ("fact_capaian_month", "target"): ("RAPK target of the month (the quarter-end month's is the quarter's).", "indicator unit"),
+    ("v_indicator_capaian", "target"): ("RAPK target of the month (the quarter-end month's is the quarter's).", "indicator unit"),
+    ("fact_reconciliation_month", "numerator"): ("Numerator computed from the counts (e.g. MS).", COUNT),
+    ("fact_reconciliation_month", "denominator"): ("Denominator computed from the counts (e.g. tested).", COUNT),
+    ("fact_reporting_status", "expected"): ("True when a monthly report was due for the month.", FLAG),
+    ("v_reporting_completeness", "expected"): ("True when a monthly report was due for the month.", FLAG),
+    ("audit_problem", "expected"): ("What was expected instead, in Indonesian.", TEXT),
+    ("audit_submission", "month"): ("Month of a monthly report (NULL for a plan).", "month 1-12"),
+    ("v_submission", "month"): ("Month of a monthly report (NULL for a plan).", "month 1-12"),
+    ("audit_submission", "year"): ("Year of the file's period (NULL only for a rejected file whose year was unreadable).", "year"),
+    ("audit_submission", "version"): ("Version of the unit-period (1..n, in order loaded); NULL for a rejected file.", "version"),
+    ("v_submission", "version"): ("Version of the unit-period (1..n, in order loaded); NULL for a rejected file.", "version"),
+    ("audit_submission", "is_current"): ("True for the version in force for its unit-period (at most one).", FLAG),
+    ("v_submission", "is_current"): ("True for the version in force for its unit-period (at most one).", FLAG),
+    ("audit_submission", "revision_note"): ("Catatan Revisi given with the file (required after the cut-off).", TEXT),
+    ("audit_capaian_override", "capaian_pct"): ("The capaian value the override sets.", PCT),
+    ("audit_capaian_override", "month"): ("Month whose capaian is overridden.", "month 1-12"),
+    ("report_version", "version"): ("Version of the report for its scope, unit and quarter (1..n).", "version"),
+    ("report_version", "quarter"): ("Quarter (triwulan) the report covers.", "quarter 1-4"),
+    ("v_plan_header", "pagu_rp"): ("Sum of the plan's pagu over all its DIPA lines.", RP),
+    ("v_plan_header", "pagu_after_aa_rp"): ("Sum of the plan's pagu setelah AA over all its DIPA lines.", RP),
+    ("v_plan_header", "unit_name"): ("Name of the unit on 31 December of the year.", TEXT),
+    ("v_rpd_month", "planned_month_rp"): ("RPD plan for the month summed over the unit's lines (blank = 0).", RP),
+    ("v_rpd_month", "planned_cum_rp"): ("Running sum of planned_month_rp from January.", RP),
+    ("v_rpd_month", "spent_month_rp"): ("Spending of the month (NULL when the month is not reported).", RP),
+    ("v_rpd_month", "spent_cum_rp"): ("Cumulative spending to the month (NULL when the month is not reported).", RP),
+    ("v_budget_ro", "volume_target"): ("Target volume of the RO (largest value over its jenis belanja lines).", "volume unit"),
+    ("v_budget_ro", "volume_cum"): ("Volume achieved to the month (largest value over the RO's lines).", "volume unit"),
+    ("v_budget_ro", "volume_pct"): ("Volume % of the RO (largest value over its lines).", PCT),
+    ("v_budget_ro", "progress_pct"): ("Progress % of the RO (largest value over its lines).", PCT),
+    ("v_efficiency", "indicator_name"): ("Indicator name from the plan ('TOTAL' for the unit row).", TEXT),
+    ("fact_efficiency_quarter", "indicator_code"): ("Indicator code, or TOTAL for the unit's total row.", CODE),
+    ("v_efficiency", "indicator_code"): ("Indicator code, or TOTAL for the unit's total row.", CODE),
+}
+
+
+def describe(relation: str, column: str) -> Doc | None:
+    """The (meaning, unit) of a column of a table or view, or None when undocumented."""
+    return SPECIFIC.get((relation, column)) or COLUMNS.get(column)
+
+
+def relation_columns() -> dict[str, tuple[str, ...]]:
+    """Every table's and view's columns, by name."""
+    out = {t.name: tuple(c.name for c in t.columns) for t in s.metadata.sorted_tables}
+    out.update(views.VIEW_COLUMNS)
+    return out
+
+
+def missing_descriptions() -> list[tuple[str, str]]:
+    """(relation, column) pairs with no description, plus tables and views without one ("", "")."""
+    missing = [(rel, col) for rel, cols in relation_columns().items() for col in cols if describe(rel, col) is None]
+    missing += [(t.name, "") for t in s.metadata.sorted_tables if not t.comment]
+    missing += [(v, "") for v in views.VIEWS if not views.VIEW_DOCS.get(v)]
+    return missing
+
+
+def _type_name(kind: TypeEngine) -> str:
+    for cls, name in ((Boolean, "boolean"), (DateTime, "timestamp"), (Date, "date"), (Double, "double"),
+                      (Float, "double"), (Integer, "integer"), (Text, "text"), (String, "text")):
+        if isinstance(kind, cls):
+            return name
+    return "-"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _table_section(table: Table) -> list[str]:
+    key = ", ".join(c.name for c in table.primary_key.columns)
+    lines = [f"### `{table.name}`", "", _cell(table.comment or ""), "", f"Key: `{key}`."]
+    fks = [
+        f"`{', '.join(e.parent.name for e in fk.elements)}` -> `{fk.referred_table.name}`"
+        for fk in sorted(table.foreign_key_constraints, key=lambda f: f.name or "")
+    ]
+    if fks:
+        lines.append("References: " + "; ".join(fks) + ".")
+    lines += ["", "| column | type | null | unit | meaning |", "|---|---|---|---|---|"]
+    for col in table.columns:
+        meaning, unit = describe(table.name, col.name) or ("**undocumented**", "")
+        null = "" if col.nullable and not col.primary_key else "not null"
+        lines.append(f"| `{col.name}` | {_type_name(col.type)} | {null} | {unit} | {_cell(meaning)} |")
+    return lines + [""]
+
+
+def _view_section(name: str) -> list[str]:
+    types = {c.name: c.type for c in views.VIEWS[name]().selected_columns}
+    lines = [f"### `{name}`", "", _cell(views.VIEW_DOCS[name]), "",
+             "| column | type | unit | meaning |", "|---|---|---|---|"]
+    for col in views.VIEW_COLUMNS[name]:
+        meaning, unit = describe(name, col) or ("**undocumented**", "")
+        lines.append(f"| `{col}` | {_type_name(types[col])} | {unit} | {_cell(meaning)} |")
+    return lines + [""]
+
+
+LAYERS = (
+    ("Dimensions", s.DIMENSIONS),
+    ("Plan (replaced per unit-year when a new plan version is loaded)", s.PLAN_TABLES),
+    ("Monthly facts (replaced per unit-month when a new version is loaded)", tuple(s.MONTHLY_TABLES.values())),
+    ("Derived facts (recomputed per unit-year by the transforms after every load)", s.DERIVED_TABLES),
+    ("Audit and report versions", s.AUDIT_TABLES),
+)
+
+
+def render() -> str:
+    """The data dictionary as Markdown."""
+    lines = [
+        "# Data dictionary: the SAKIP reporting warehouse",
+        "",
+        "Generated from `sinks/warehouse/schema.py`, `views.py` and the description registry in",
+        "`dictionary.py` (`python -m sinks.warehouse.dictionary`); do not edit by hand.",
+        "",
+        "Conventions: amounts are rupiah (`_rp`), percentages 0-100+ (`_pct`, full precision: round",
+        "only for display, half up), timestamps UTC. Monthly figures flagged cumulative run from",
+        "January. Views select, join, sum and rank; every score and percentage comes from the",
+        "transforms. Units' names and types in views are those valid at the period's end (type-2",
+        "`dim_unit`). BI tools and the report read the views (and the dimensions); on PostgreSQL",
+        "the role made by `sinks.warehouse.roles.create_bi_role` can read the views and nothing else.",
+        "",
+        "## Views",
+        "",
+    ]
+    for name in views.VIEWS:
+        lines += _view_section(name)
+    for title, tables in LAYERS:
+        lines += [f"## {title}", ""]
+        for table in tables:
+            lines += _table_section(table)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_data_dictionary(path: str | Path = DEFAULT_PATH) -> Path:
+    """Write the data dictionary (Markdown) to ``path`` and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(write_data_dictionary(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_PATH))

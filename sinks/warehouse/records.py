@@ -1,0 +1,192 @@
+"""Turning DataFrames into rows a table accepts, and result sets back into typed DataFrames.
+
+One place for the Python <-> SQL value rules, so every load and every read agrees on them:
+missing values (``NaN``, ``NaT``, ``pd.NA``, ``None``) become NULL; whole floats become integers
+(a non-whole count is an error, never silently truncated); codes that pandas read as numbers
+(``51.0``) become their text (``"51"``); ``Ya``/``Tidak`` become booleans; timestamps are stored
+in UTC (a naive timestamp is taken as UTC).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Boolean, Column, Date, DateTime, Double, Float, Integer, Numeric, String, Table, Text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+_TRUE = {"ya", "y", "yes", "true", "t", "1", "benar"}
+_FALSE = {"tidak", "t.", "no", "n", "false", "f", "0", "salah"}
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT, pd.NA and blank strings."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def to_bool(value: Any) -> bool | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, (float, np.floating)) and value in (0.0, 1.0):
+        return bool(value)
+    text = str(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+def to_int(value: Any) -> int | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    number = float(value)
+    if not number.is_integer():
+        raise ValueError(f"not a whole number: {value!r}")
+    return int(number)
+
+
+def to_float(value: Any) -> float | None:
+    if is_missing(value):
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def to_text(value: Any, strip: bool = False) -> str | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        value = int(value)
+    elif isinstance(value, np.generic):
+        value = value.item()
+    text = str(value)
+    return text.strip() if strip else text
+
+
+def to_date(value: Any) -> date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip()[:10])
+
+
+def to_utc(value: Any) -> datetime | None:
+    """An aware UTC datetime (a naive value is taken as UTC already)."""
+    if is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    elif isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def converter(column: Column):
+    """The Python-value converter for a column's SQL type."""
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return to_bool
+    if isinstance(kind, Integer):
+        return to_int
+    if isinstance(kind, (Double, Float, Numeric)):
+        return to_float
+    if isinstance(kind, DateTime):
+        return to_utc
+    if isinstance(kind, Date):
+        return to_date
+    if isinstance(kind, Text):
+        return to_text
+    if isinstance(kind, String):
+        return lambda v: to_text(v, strip=True)
+    return lambda v: None if is_missing(v) else v
+
+
+def to_records(frame: pd.DataFrame, table: Table, constants: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Rows for ``insert(table)``: the frame's columns that the table has (others ignored), typed.
+
+    ``constants`` adds or overrides columns with one value for every row (``unit_code``, ``year`` ...).
+    Raises ``ValueError`` naming the table, column and value that cannot be converted.
+    """
+    constants = dict(constants or {})
+    names = [c.name for c in table.columns if c.name in frame.columns and c.name not in constants]
+    columns: dict[str, list[Any]] = {}
+    for name in names:
+        convert = converter(table.c[name])
+        values = frame[name].tolist()
+        try:
+            columns[name] = [convert(v) for v in values]
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{table.name}.{name}: {exc}") from exc
+    fixed = {k: converter(table.c[k])(v) for k, v in constants.items()}
+    return [{**{n: columns[n][i] for n in names}, **fixed} for i in range(len(frame))]
+
+
+def check_unique(records: Sequence[Mapping[str, Any]], table: Table) -> None:
+    """Raise ``ValueError`` when two rows share the table's primary key (before the database does)."""
+    key = [c.name for c in table.primary_key.columns]
+    seen: set[tuple] = set()
+    for row in records:
+        value = tuple(row.get(k) for k in key)
+        if value in seen:
+            raise ValueError(f"{table.name}: duplicate key {dict(zip(key, value))}")
+        seen.add(value)
+
+
+def _dtype_fix(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
+    fixes: dict[str, pd.Series] = {}
+    for column in columns:
+        if column.name not in frame.columns:
+            continue
+        series = frame[column.name]
+        if isinstance(column.type, DateTime):
+            fixes[column.name] = pd.to_datetime(series.map(to_utc), utc=True)
+        elif isinstance(column.type, (Double, Float, Numeric)):
+            fixes[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+        elif isinstance(column.type, Integer):
+            fixes[column.name] = series.astype("int64") if series.notna().all() else series.astype("Int64")
+        elif isinstance(column.type, Boolean):
+            fixes[column.name] = series.astype("bool") if series.notna().all() else series.astype("boolean")
+    return frame.assign(**fixes) if fixes else frame
+
+
+def read_frame(conn: Connection, stmt: Select) -> pd.DataFrame:
+    """Run a Core ``select`` and return a DataFrame typed from the selected columns.
+
+    Dates stay ``datetime.date`` objects, timestamps become UTC ``datetime64``, doubles ``float64``,
+    integers ``int64`` (``Int64`` when NULLs occur), booleans ``bool`` (``boolean`` with NULLs).
+    The frame has its columns even when no row matches.
+    """
+    result = conn.execute(stmt)
+    names = list(result.keys())
+    frame = pd.DataFrame(result.fetchall(), columns=names)
+    typed = [c for c in stmt.selected_columns if getattr(c, "name", None) in names]
+    return _dtype_fix(frame, typed)  # type: ignore[arg-type]

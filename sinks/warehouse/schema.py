@@ -1,0 +1,631 @@
+"""The reporting warehouse: a star schema declared in SQLAlchemy Core (the one source of the DDL).
+
+Layers, by table-name prefix:
+
+- ``dim_*``: dimensions seeded from master data (``reference/``) and extended by plans
+  (unit-specific indicator and RO codes). ``dim_unit`` is a type-2 history: facts carry the
+  unit *code*; views pick the unit row valid at the period's last day.
+- ``plan_*``: the annual plan (PK, RAPK, DIPA, RPD) of one unit and year, replaced as a whole
+  when a new plan version is loaded.
+- ``fact_*_month`` loaded from monthly reports (one unit-month replaced as a whole per version),
+  and derived facts (``fact_capaian_month``, ``fact_score_quarter``, ``fact_budget_*``,
+  ``fact_efficiency_quarter``, ``fact_reconciliation_month``, ``fact_reporting_status``)
+  recomputed for a whole unit-year by the transforms after every load.
+- ``audit_*`` and ``report_version``: who sent what when, every validation problem, manual
+  overrides and every report built (with the data it was built from).
+
+Each table's ``comment`` states its grain ("one row per ..."); column meanings live in the
+description registry of :mod:`sinks.warehouse.dictionary`. Amounts are rupiah (``_rp``, double
+precision), percentages 0-100+ (``_pct``); timestamps are stored in UTC.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+CODE = String(64)
+"""Type of every code column (unit, SK, indicator, RO, commodity ...): codes are identifiers."""
+
+
+def _code(name: str, *args: object, **kwargs: object) -> Column:
+    return Column(name, CODE, *args, **kwargs)
+
+
+def _amount(name: str, nullable: bool = True) -> Column:
+    """A rupiah amount or a measured value (double precision)."""
+    return Column(name, Double(), nullable=nullable)
+
+
+def _count(name: str, nullable: bool = False) -> Column:
+    return Column(name, Integer, nullable=nullable)
+
+
+def _unit_year() -> list[Column]:
+    return [_code("unit_code", primary_key=True), Column("year", Integer, primary_key=True, autoincrement=False)]
+
+
+def _unit_month() -> list[Column]:
+    return _unit_year() + [Column("month", Integer, primary_key=True, autoincrement=False)]
+
+
+def _unit_quarter() -> list[Column]:
+    return _unit_year() + [Column("quarter", Integer, primary_key=True, autoincrement=False)]
+
+
+def _month_check() -> CheckConstraint:
+    return CheckConstraint("month BETWEEN 1 AND 12", name="month_range")
+
+
+def _quarter_check() -> CheckConstraint:
+    return CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range")
+
+
+def _submission_fk() -> Column:
+    return Column("submission_id", Integer, ForeignKey("audit_submission.submission_id"), nullable=False)
+
+
+# ---------------------------------------------------------------------------------------- dimensions
+
+dim_unit = Table(
+    "dim_unit",
+    metadata,
+    Column("unit_key", Integer, primary_key=True, autoincrement=True),
+    _code("unit_code", nullable=False),
+    Column("name", Text, nullable=False),
+    Column("unit_type", String(20), nullable=False),
+    Column("unit_group", String(40)),
+    _code("parent_code"),
+    Column("province", Text),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("is_current", Boolean, nullable=False),
+    UniqueConstraint("unit_code", "valid_from"),
+    comment="One row per unit and validity interval (type-2 history of units.csv + unit_changes.csv).",
+)
+
+dim_unit_alias = Table(
+    "dim_unit_alias",
+    metadata,
+    Column("alias_norm", Text, primary_key=True),
+    _code("unit_code", primary_key=True),
+    Column("alias", Text, nullable=False),
+    comment="One row per (normalised name, unit): codes, names, aliases and former names of units.",
+)
+
+dim_month = Table(
+    "dim_month",
+    metadata,
+    Column("month_key", Integer, primary_key=True, autoincrement=False),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("quarter", Integer, nullable=False),
+    Column("quarter_key", Integer, nullable=False),
+    Column("month_name", String(20), nullable=False),
+    Column("month_start", Date, nullable=False),
+    Column("month_end", Date, nullable=False),
+    UniqueConstraint("year", "month"),
+    _month_check(),
+    _quarter_check(),
+    comment="One row per calendar month (month_key YYYYMM).",
+)
+
+dim_perspective = Table(
+    "dim_perspective",
+    metadata,
+    Column("perspective", String(40), primary_key=True),
+    Column("perspective_name", Text, nullable=False),
+    Column("perspective_order", Integer, nullable=False),
+    comment="One row per balanced-scorecard perspective, in reporting order.",
+)
+
+dim_indicator = Table(
+    "dim_indicator",
+    metadata,
+    _code("indicator_code", primary_key=True),
+    Column("indicator_name", Text, nullable=False),
+    Column("unit_of_measure", String(20)),
+    Column("polarity", String(20)),
+    Column("measurement", String(20)),
+    Column("in_catalogue", Boolean, nullable=False),
+    _code("defined_by_unit"),
+    Column("first_year", Integer),
+    comment="One row per indicator code: the national catalogue plus unit-specific codes first seen in a plan.",
+)
+
+dim_ro = Table(
+    "dim_ro",
+    metadata,
+    _code("ro_code", primary_key=True),
+    _code("kro_code"),
+    Column("ro_name", Text, nullable=False),
+    Column("volume_unit", Text),
+    Column("in_catalogue", Boolean, nullable=False),
+    _code("defined_by_unit"),
+    Column("first_year", Integer),
+    comment="One row per rincian output (RO) code: the catalogue plus unit-specific codes first seen in a plan.",
+)
+
+dim_expense_type = Table(
+    "dim_expense_type",
+    metadata,
+    Column("expense_type", String(2), primary_key=True),
+    Column("expense_type_name", Text, nullable=False),
+    comment="One row per jenis belanja of the DIPA (51 pegawai, 52 barang, 53 modal).",
+)
+
+dim_commodity = Table(
+    "dim_commodity",
+    metadata,
+    _code("commodity", primary_key=True),
+    Column("commodity_name", Text, nullable=False),
+    Column("commodity_name_en", Text),
+    Column("level", Integer, nullable=False),
+    _code("parent_commodity"),
+    Column("supergroup", String(20)),
+    comment="One row per commodity (level 1) or sub-commodity (level 2) of sampling.",
+)
+
+dim_facility_type = Table(
+    "dim_facility_type",
+    metadata,
+    _code("facility_type", primary_key=True),
+    Column("facility_name", Text, nullable=False),
+    Column("level", Integer, nullable=False),
+    _code("parent_facility_type"),
+    Column("reporting_group", String(20)),
+    Column("standard", Text),
+    comment="One row per facility type (level 1 group or level 2 subtype) of inspections.",
+)
+
+# --------------------------------------------------------------------------------------------- audit
+
+audit_submission = Table(
+    "audit_submission",
+    metadata,
+    Column("submission_id", Integer, primary_key=True, autoincrement=True),
+    _code("unit_code", nullable=False),
+    Column("kind", String(10)),
+    Column("year", Integer),
+    Column("month", Integer),
+    Column("period_key", Integer),
+    Column("file_name", Text, nullable=False),
+    Column("file_hash", String(64), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("steward", Text),
+    Column("verdict", String(30), nullable=False),
+    Column("version", Integer),
+    Column("is_current", Boolean, nullable=False),
+    Column("superseded_by", Integer, ForeignKey("audit_submission.submission_id")),
+    Column("revision_note", Text),
+    _count("n_errors"),
+    _count("n_warnings"),
+    CheckConstraint("kind IS NULL OR kind IN ('rencana', 'bulanan')", name="kind"),
+    CheckConstraint("verdict IN ('accepted', 'accepted_with_warnings', 'rejected')", name="verdict"),
+    CheckConstraint("month IS NULL OR month BETWEEN 1 AND 12", name="month_range"),
+    UniqueConstraint("unit_code", "kind", "period_key", "version"),
+    Index("ix_audit_submission_file_hash", "file_hash"),
+    Index("ix_audit_submission_unit_code_year", "unit_code", "year"),
+    comment="One row per file received (every version, rejected files included).",
+)
+#: At most one current (loaded) version per unit, kind and period.
+Index(
+    "uq_audit_submission_current",
+    audit_submission.c.unit_code,
+    audit_submission.c.kind,
+    audit_submission.c.period_key,
+    unique=True,
+    sqlite_where=audit_submission.c.is_current,
+    postgresql_where=audit_submission.c.is_current,
+)
+
+audit_problem = Table(
+    "audit_problem",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("audit_submission.submission_id"), primary_key=True),
+    Column("problem_no", Integer, primary_key=True, autoincrement=False),
+    Column("rule_id", String(64), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("sheet", Text),
+    Column("row", Integer),
+    Column("column", Text),
+    Column("cell", String(16)),
+    Column("value", Text),
+    Column("message", Text, nullable=False),
+    Column("expected", Text),
+    CheckConstraint("severity IN ('error', 'warning')", name="severity"),
+    comment="One row per problem found in a submission (reading and validation).",
+)
+
+audit_capaian_override = Table(
+    "audit_capaian_override",
+    metadata,
+    Column("override_id", Integer, primary_key=True, autoincrement=True),
+    _code("unit_code", nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    _code("indicator_code", nullable=False),
+    Column("capaian_pct", Double(), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("set_by", Text, nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("deactivated_at", DateTime(timezone=True)),
+    Column("deactivated_by", Text),
+    _month_check(),
+    Index("ix_audit_capaian_override_unit_code_year", "unit_code", "year"),
+    comment="One row per manual capaian override ever set (active or withdrawn).",
+)
+
+report_version = Table(
+    "report_version",
+    metadata,
+    Column("report_id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(10), nullable=False),
+    _code("unit_code"),
+    Column("year", Integer, nullable=False),
+    Column("quarter", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("built_at", DateTime(timezone=True), nullable=False),
+    Column("data_fingerprint", String(64), nullable=False),
+    Column("submission_ids", Text, nullable=False),
+    Column("docx_path", Text),
+    Column("pdf_path", Text),
+    Column("changes", Text),
+    CheckConstraint("scope IN ('unit', 'national')", name="scope"),
+    _quarter_check(),
+    UniqueConstraint("scope", "unit_code", "year", "quarter", "version"),
+    comment="One row per report built (unit or national, per quarter and version).",
+)
+
+# ------------------------------------------------------------------------------------------ the plan
+
+plan_header = Table(
+    "plan_header",
+    metadata,
+    *_unit_year(),
+    Column("dipa_number", Text),
+    Column("pk_date", Date),
+    Column("head_name", Text),
+    Column("revision_note", Text),
+    _submission_fk(),
+    comment="One row per unit x year: the identity of the current annual plan.",
+)
+
+plan_sasaran = Table(
+    "plan_sasaran",
+    metadata,
+    *_unit_year(),
+    _code("sk_code", primary_key=True),
+    Column("sk_name", Text, nullable=False),
+    Column("perspective", String(40), ForeignKey("dim_perspective.perspective"), nullable=False),
+    Column("sk_order", Integer, nullable=False),
+    _submission_fk(),
+    ForeignKeyConstraint(["unit_code", "year"], ["plan_header.unit_code", "plan_header.year"]),
+    comment="One row per unit x year x sasaran kegiatan (SK) of the plan.",
+)
+
+plan_indicator = Table(
+    "plan_indicator",
+    metadata,
+    *_unit_year(),
+    _code("indicator_code", ForeignKey("dim_indicator.indicator_code"), primary_key=True),
+    _code("sk_code", nullable=False),
+    Column("indicator_name", Text, nullable=False),
+    Column("unit_of_measure", String(20)),
+    Column("polarity", String(20)),
+    Column("is_iku", Boolean, nullable=False),
+    Column("weight", Double(), nullable=False),
+    Column("annual_target", Double()),
+    Column("pattern", String(20)),
+    _amount("allocation_rp"),
+    Column("indicator_order", Integer, nullable=False),
+    _submission_fk(),
+    ForeignKeyConstraint(
+        ["unit_code", "year", "sk_code"],
+        ["plan_sasaran.unit_code", "plan_sasaran.year", "plan_sasaran.sk_code"],
+    ),
+    comment="One row per unit x year x indicator of the PK.",
+)
+
+plan_target = Table(
+    "plan_target",
+    metadata,
+    *_unit_year(),
+    _code("indicator_code", primary_key=True),
+    Column("month", Integer, primary_key=True, autoincrement=False),
+    Column("target", Double()),
+    _submission_fk(),
+    ForeignKeyConstraint(
+        ["unit_code", "year", "indicator_code"],
+        ["plan_indicator.unit_code", "plan_indicator.year", "plan_indicator.indicator_code"],
+    ),
+    _month_check(),
+    comment="One row per unit x year x indicator x month: the RAPK target (NULL = not measured that month).",
+)
+
+plan_budget = Table(
+    "plan_budget",
+    metadata,
+    *_unit_year(),
+    _code("ro_code", ForeignKey("dim_ro.ro_code"), primary_key=True),
+    Column("expense_type", String(2), ForeignKey("dim_expense_type.expense_type"), primary_key=True),
+    Column("ro_name", Text),
+    _amount("pagu_rp", nullable=False),
+    _amount("pagu_after_aa_rp"),
+    Column("volume_target", Double()),
+    Column("volume_unit", Text),
+    _submission_fk(),
+    ForeignKeyConstraint(["unit_code", "year"], ["plan_header.unit_code", "plan_header.year"]),
+    comment="One row per unit x year x rincian output x jenis belanja: the DIPA line.",
+)
+
+plan_rpd = Table(
+    "plan_rpd",
+    metadata,
+    *_unit_year(),
+    _code("ro_code", primary_key=True),
+    Column("expense_type", String(2), primary_key=True),
+    Column("month", Integer, primary_key=True, autoincrement=False),
+    _amount("planned_rp"),
+    _submission_fk(),
+    ForeignKeyConstraint(
+        ["unit_code", "year", "ro_code", "expense_type"],
+        ["plan_budget.unit_code", "plan_budget.year", "plan_budget.ro_code", "plan_budget.expense_type"],
+    ),
+    _month_check(),
+    comment="One row per unit x year x rincian output x jenis belanja x month: planned disbursement (RPD).",
+)
+
+# ----------------------------------------------------------------------------- monthly (loaded) facts
+
+fact_indicator_month = Table(
+    "fact_indicator_month",
+    metadata,
+    *_unit_month(),
+    _code("indicator_code", ForeignKey("dim_indicator.indicator_code"), primary_key=True),
+    Column("realisasi", Double()),
+    Column("numerator", Double()),
+    Column("denominator", Double()),
+    _amount("spent_cum_rp"),
+    Column("kendala", Text),
+    Column("rtl", Text),
+    Column("rtl_deadline", Text),
+    _submission_fk(),
+    _month_check(),
+    comment="One row per unit x year x month x indicator: the realisation reported (cumulative to the month).",
+)
+
+fact_budget_month = Table(
+    "fact_budget_month",
+    metadata,
+    *_unit_month(),
+    _code("ro_code", ForeignKey("dim_ro.ro_code"), primary_key=True),
+    Column("expense_type", String(2), ForeignKey("dim_expense_type.expense_type"), primary_key=True),
+    _amount("spent_month_rp"),
+    Column("volume_cum", Double()),
+    Column("progress_pct", Double()),
+    _submission_fk(),
+    _month_check(),
+    comment="One row per unit x year x month x rincian output x jenis belanja: spending of the month.",
+)
+
+fact_sampling = Table(
+    "fact_sampling",
+    metadata,
+    *_unit_month(),
+    _code("commodity", ForeignKey("dim_commodity.commodity"), primary_key=True),
+    Column("method", String(20), primary_key=True),
+    _count("sampled"),
+    _count("tested"),
+    _count("ms"),
+    _count("tms"),
+    _submission_fk(),
+    _month_check(),
+    comment="One row per unit x year x month x commodity x method: samples of the month.",
+)
+
+fact_inspection = Table(
+    "fact_inspection",
+    metadata,
+    *_unit_month(),
+    _code("facility_type", ForeignKey("dim_facility_type.facility_type"), primary_key=True),
+    _count("inspected"),
+    _count("mk"),
+    _count("tmk"),
+    _submission_fk(),
+    _month_check(),
+    comment="One row per unit x year x month x facility type: inspections of the month.",
+)
+
+fact_enforcement = Table(
+    "fact_enforcement",
+    metadata,
+    *_unit_month(),
+    _code("case_number", primary_key=True),
+    Column("stage", String(20), nullable=False),
+    Column("stage_date", Date),
+    _submission_fk(),
+    _month_check(),
+    comment="One row per unit x year x month x enforcement case that moved that month.",
+)
+
+# ------------------------------------------------------------------ derived facts (recomputed per unit-year)
+
+fact_capaian_month = Table(
+    "fact_capaian_month",
+    metadata,
+    *_unit_month(),
+    _code("indicator_code", primary_key=True),
+    Column("quarter", Integer),
+    _code("sk_code"),
+    Column("weight", Double()),
+    Column("target", Double()),
+    Column("realisasi", Double()),
+    Column("numerator", Double()),
+    Column("denominator", Double()),
+    _amount("spent_cum_rp"),
+    Column("measured", Boolean),
+    Column("capaian_raw_pct", Double()),
+    Column("capaian_pct", Double()),
+    Column("override_id", Integer, ForeignKey("audit_capaian_override.override_id")),
+    Column("kriteria", Text),
+    comment="One row per unit x year x month x indicator: capaian (achievement) computed by transforms.scoring.",
+)
+
+fact_score_quarter = Table(
+    "fact_score_quarter",
+    metadata,
+    *_unit_quarter(),
+    Column("level", String(20), primary_key=True),
+    _code("item_code", primary_key=True),
+    _code("parent_code"),
+    Column("value_raw_pct", Double()),
+    Column("value_pct", Double()),
+    Column("kriteria", Text),
+    Column("n_measured", Integer),
+    Column("policy_id", String(64)),
+    _quarter_check(),
+    comment="One row per unit x year x quarter x level x item: indicator capaian, NPS of each SK, "
+    "perspective scores and the NPS TOTAL.",
+)
+
+fact_budget_line_month = Table(
+    "fact_budget_line_month",
+    metadata,
+    *_unit_month(),
+    _code("ro_code", primary_key=True),
+    Column("expense_type", String(2), primary_key=True),
+    Column("quarter", Integer),
+    _amount("pagu_rp"),
+    _amount("pagu_after_aa_rp"),
+    _amount("spent_month_rp"),
+    _amount("spent_cum_rp"),
+    _amount("planned_month_rp"),
+    _amount("planned_cum_rp"),
+    Column("realisation_pct", Double()),
+    Column("realisation_aa_pct", Double()),
+    Column("deviation_pct", Double()),
+    Column("volume_target", Double()),
+    Column("volume_cum", Double()),
+    Column("volume_pct", Double()),
+    Column("progress_pct", Double()),
+    comment="One row per unit x year x month x rincian output x jenis belanja: realisation of a DIPA line.",
+)
+
+fact_budget_rollup_month = Table(
+    "fact_budget_rollup_month",
+    metadata,
+    *_unit_month(),
+    Column("level", String(20), primary_key=True),
+    _code("item_code", primary_key=True),
+    Column("quarter", Integer),
+    _amount("pagu_rp"),
+    _amount("pagu_after_aa_rp"),
+    _amount("spent_month_rp"),
+    _amount("spent_cum_rp"),
+    _amount("planned_month_rp"),
+    _amount("planned_cum_rp"),
+    Column("realisation_pct", Double()),
+    Column("realisation_aa_pct", Double()),
+    Column("deviation_pct", Double()),
+    comment="One row per unit x year x month x level ('ro' | 'expense_type' | 'unit') x item: budget roll-ups.",
+)
+
+fact_efficiency_quarter = Table(
+    "fact_efficiency_quarter",
+    metadata,
+    *_unit_quarter(),
+    _code("indicator_code", primary_key=True),
+    _code("sk_code"),
+    _amount("input_pagu_rp"),
+    _amount("input_realisasi_rp"),
+    Column("input_pct", Double()),
+    Column("output_target", Double()),
+    Column("output_realisasi", Double()),
+    Column("output_pct", Double()),
+    Column("ie", Double()),
+    Column("se", Double()),
+    Column("te", Double()),
+    Column("kategori", Text),
+    _quarter_check(),
+    comment="One row per unit x year x quarter x indicator (plus 'TOTAL' for the unit): efficiency.",
+)
+
+fact_reconciliation_month = Table(
+    "fact_reconciliation_month",
+    metadata,
+    *_unit_month(),
+    _code("indicator_code", primary_key=True),
+    Column("realisasi", Double()),
+    Column("derived_pct", Double()),
+    Column("numerator", Double()),
+    Column("denominator", Double()),
+    Column("difference", Double()),
+    Column("agrees", Boolean),
+    comment="One row per unit x year x month x derived indicator: reported realisation vs. the value "
+    "computed from sampling/inspection counts.",
+)
+
+fact_reporting_status = Table(
+    "fact_reporting_status",
+    metadata,
+    *_unit_month(),
+    Column("expected", Boolean),
+    Column("received", Boolean),
+    Column("first_received_at", DateTime(timezone=True)),
+    Column("last_received_at", DateTime(timezone=True)),
+    Column("on_time", Boolean),
+    Column("accepted", Boolean),
+    Column("n_versions", Integer),
+    comment="One row per unit x year x month: whether the monthly report was expected, received, on time, accepted.",
+)
+
+#: Dimension tables, in the order they are seeded.
+DIMENSIONS = (
+    dim_unit, dim_unit_alias, dim_month, dim_perspective, dim_indicator, dim_ro,
+    dim_expense_type, dim_commodity, dim_facility_type,
+)
+#: Plan tables, parents first (insert order; delete in reverse).
+PLAN_TABLES = (plan_header, plan_sasaran, plan_indicator, plan_target, plan_budget, plan_rpd)
+#: Facts loaded from a monthly report, keyed by the sheet they come from.
+MONTHLY_TABLES = {
+    "Kinerja": fact_indicator_month,
+    "Anggaran": fact_budget_month,
+    "Sampling": fact_sampling,
+    "Pemeriksaan": fact_inspection,
+    "Penindakan": fact_enforcement,
+}
+#: Facts recomputed for a unit-year after every load (write_derived).
+DERIVED_TABLES = (
+    fact_capaian_month, fact_score_quarter, fact_budget_line_month, fact_budget_rollup_month,
+    fact_efficiency_quarter, fact_reconciliation_month, fact_reporting_status,
+)
+AUDIT_TABLES = (audit_submission, audit_problem, audit_capaian_override, report_version)

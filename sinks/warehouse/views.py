@@ -1,0 +1,512 @@
+"""The BI views: the stable, documented face of the warehouse (the report reads only these and dims).
+
+Every view is a SQLAlchemy Core ``select`` rendered per dialect (``CREATE VIEW name AS ...``), so
+one definition serves SQLite and PostgreSQL; window functions (``RANK() OVER``, running ``SUM``)
+work on both (SQLite >= 3.30 for ``NULLS LAST``). Views select, join, sum, pivot and rank; they
+never recompute a score or a percentage the transforms stored.
+
+Unit name and type come from the ``dim_unit`` row valid on the period's last day (month end,
+quarter end, 31 December for plans): :func:`_unit_at` is the one SCD2 join.
+
+:data:`VIEW_COLUMNS` is the contract (names and order); :data:`VIEW_DOCS` the one-line meaning and
+grain of each view. :func:`read_view` reads a view into a typed DataFrame on both dialects.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.expression import TableClause
+
+from sinks.warehouse import records
+from sinks.warehouse import schema as s
+
+MONTH_COLUMNS = tuple(f"b{m:02d}" for m in range(1, 13))
+
+#: The columns of every view, in order: the contract the report and BI tools code against.
+VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "v_indicator_capaian": (
+        "unit_code", "unit_name", "unit_type", "year", "month", "quarter", "sk_code", "sk_name", "sk_order",
+        "perspective", "indicator_code", "indicator_name", "indicator_order", "unit_of_measure", "pattern",
+        "is_iku", "weight", "annual_target", "target", "realisasi", "numerator", "denominator", "measured",
+        "capaian_raw_pct", "capaian_pct", "kriteria", "override_id", "kendala", "rtl", "rtl_deadline",
+        "spent_cum_rp", "allocation_rp",
+    ),
+    "v_score": (
+        "unit_code", "unit_name", "unit_type", "unit_group", "year", "quarter", "level", "item_code",
+        "item_name", "parent_code", "item_order", "value_raw_pct", "value_pct", "kriteria", "n_measured",
+        "policy_id",
+    ),
+    "v_budget_ro": (
+        "unit_code", "unit_name", "year", "month", "quarter", "ro_code", "ro_name", "pagu_rp",
+        "pagu_after_aa_rp", "spent_month_rp", "spent_cum_rp", "planned_cum_rp", "realisation_pct",
+        "realisation_aa_pct", "deviation_pct", "volume_target", "volume_unit", "volume_cum", "volume_pct",
+        "progress_pct",
+    ),
+    "v_budget_expense_type": (
+        "unit_code", "year", "month", "quarter", "expense_type", "expense_type_name", "pagu_rp",
+        "pagu_after_aa_rp", "spent_cum_rp", "planned_cum_rp", "realisation_pct", "realisation_aa_pct",
+    ),
+    "v_budget_unit": (
+        "unit_code", "unit_name", "unit_type", "unit_group", "year", "month", "quarter", "pagu_rp",
+        "pagu_after_aa_rp", "spent_month_rp", "spent_cum_rp", "planned_month_rp", "planned_cum_rp",
+        "realisation_pct", "realisation_aa_pct", "deviation_pct",
+    ),
+    "v_budget_ranking": (
+        "year", "month", "quarter", "unit_group", "unit_code", "unit_name", "pagu_after_aa_rp", "spent_cum_rp",
+        "realisation_aa_pct", "rank_in_group", "units_in_group",
+    ),
+    "v_efficiency": (
+        "unit_code", "year", "quarter", "sk_code", "sk_order", "indicator_code", "indicator_name",
+        "indicator_order", "input_pagu_rp", "input_realisasi_rp", "input_pct", "output_target",
+        "output_realisasi", "output_pct", "ie", "se", "te", "kategori",
+    ),
+    "v_sampling": (
+        "unit_code", "unit_name", "year", "month", "quarter", "commodity", "commodity_name", "supergroup",
+        "method", "sampled", "tested", "ms", "tms",
+    ),
+    "v_inspection": (
+        "unit_code", "unit_name", "year", "month", "quarter", "facility_type", "facility_name",
+        "reporting_group", "inspected", "mk", "tmk",
+    ),
+    "v_reconciliation": (
+        "unit_code", "year", "month", "indicator_code", "realisasi", "derived_pct", "difference", "agrees",
+    ),
+    "v_reporting_completeness": (
+        "unit_code", "unit_name", "unit_group", "year", "month", "expected", "received", "on_time", "accepted",
+        "first_received_at", "last_received_at", "n_versions",
+    ),
+    "v_plan_indicator": (
+        "unit_code", "year", "sk_code", "sk_name", "sk_order", "perspective", "indicator_code", "indicator_name",
+        "indicator_order", "unit_of_measure", "polarity", "is_iku", "weight", "annual_target", "pattern",
+        "allocation_rp", *MONTH_COLUMNS,
+    ),
+    "v_plan_header": (
+        "unit_code", "unit_name", "unit_type", "province", "year", "dipa_number", "pk_date", "head_name",
+        "pagu_rp", "pagu_after_aa_rp", "n_ro",
+    ),
+    "v_rpd_month": (
+        "unit_code", "year", "month", "planned_month_rp", "planned_cum_rp", "spent_month_rp", "spent_cum_rp",
+    ),
+    "v_submission": (
+        "submission_id", "unit_code", "kind", "year", "month", "version", "file_name", "file_hash",
+        "received_at", "steward", "verdict", "is_current", "superseded_by", "n_errors", "n_warnings",
+    ),
+}
+
+#: What each view holds and its grain.
+VIEW_DOCS: dict[str, str] = {
+    "v_indicator_capaian": "One row per unit x year x month x indicator: target, realisation, capaian and "
+    "kriteria with the plan's labels (SK, perspective, order) and the steward's kendala/RTL.",
+    "v_score": "One row per unit x year x quarter x level x item: indicator capaian, NPS per SK, perspective "
+    "scores and NPS TOTAL, with names and display order.",
+    "v_budget_ro": "One row per unit x year x month x rincian output: pagu, spending (month and cumulative), "
+    "RPD plan, realisation and volume.",
+    "v_budget_expense_type": "One row per unit x year x month x jenis belanja (51/52/53): pagu, cumulative "
+    "spending and realisation.",
+    "v_budget_unit": "One row per unit x year x month: the unit's whole budget, spending, RPD plan, realisation "
+    "and deviation.",
+    "v_budget_ranking": "One row per unit x year x month: realisation against pagu setelah AA ranked within the "
+    "unit group (Pusat / Balai Besar-Balai / Loka).",
+    "v_efficiency": "One row per unit x year x quarter x indicator (plus indicator_code 'TOTAL' for the unit): "
+    "input, output, IE, SE, TE and kategori.",
+    "v_sampling": "One row per unit x year x month x commodity x method: samples of the month (not cumulative).",
+    "v_inspection": "One row per unit x year x month x facility type: inspections of the month (not cumulative).",
+    "v_reconciliation": "One row per unit x year x month x derived indicator: reported realisation against the "
+    "value computed from sampling/inspection counts.",
+    "v_reporting_completeness": "One row per unit x year x month: whether the monthly report was expected, "
+    "received, on time and accepted.",
+    "v_plan_indicator": "One row per unit x year x indicator: the PK (SK, indicator, target, weight, allocation) "
+    "with the RAPK monthly targets pivoted to b01..b12.",
+    "v_plan_header": "One row per unit x year: the current plan's identity (DIPA, PK date, head) and its budget "
+    "totals.",
+    "v_rpd_month": "One row per unit x year x month of the plan: planned disbursement (RPD) against spending, "
+    "monthly and cumulative; spending NULL for months not reported.",
+    "v_submission": "One row per file received: version, verdict, whether current, and problem counts.",
+}
+
+
+def _unit_at(unit_code: ColumnElement, day: ColumnElement, name: str = "u") -> tuple[Any, ColumnElement]:
+    """``dim_unit`` aliased, and the condition picking the row of ``unit_code`` valid on ``day``."""
+    u = s.dim_unit.alias(name)
+    cond = and_(
+        u.c.unit_code == unit_code,
+        u.c.valid_from <= day,
+        or_(u.c.valid_to.is_(None), u.c.valid_to >= day),
+    )
+    return u, cond
+
+
+def _same(a: Any, b: Any, *names: str) -> ColumnElement:
+    return and_(*[a.c[n] == b.c[n] for n in names])
+
+
+def v_indicator_capaian() -> Select:
+    c = s.fact_capaian_month.alias("c")
+    m = s.dim_month.alias("m")
+    pi = s.plan_indicator.alias("pi")
+    ps = s.plan_sasaran.alias("ps")
+    f = s.fact_indicator_month.alias("f")
+    u, at = _unit_at(c.c.unit_code, m.c.month_end)
+    sk_code = func.coalesce(c.c.sk_code, pi.c.sk_code)
+    joined = (
+        c.outerjoin(m, _same(m, c, "year", "month"))
+        .outerjoin(u, at)
+        .outerjoin(pi, _same(pi, c, "unit_code", "year", "indicator_code"))
+        .outerjoin(ps, and_(_same(ps, c, "unit_code", "year"), ps.c.sk_code == sk_code))
+        .outerjoin(f, _same(f, c, "unit_code", "year", "month", "indicator_code"))
+    )
+    return select(
+        c.c.unit_code, u.c.name.label("unit_name"), u.c.unit_type, c.c.year, c.c.month,
+        func.coalesce(c.c.quarter, m.c.quarter).label("quarter"), sk_code.label("sk_code"), ps.c.sk_name,
+        ps.c.sk_order, ps.c.perspective, c.c.indicator_code, pi.c.indicator_name, pi.c.indicator_order,
+        pi.c.unit_of_measure, pi.c.pattern, pi.c.is_iku, c.c.weight, pi.c.annual_target, c.c.target,
+        c.c.realisasi, c.c.numerator, c.c.denominator, c.c.measured, c.c.capaian_raw_pct, c.c.capaian_pct,
+        c.c.kriteria, c.c.override_id, f.c.kendala, f.c.rtl, f.c.rtl_deadline, c.c.spent_cum_rp,
+        pi.c.allocation_rp,
+    ).select_from(joined)
+
+
+def v_score() -> Select:
+    sc = s.fact_score_quarter.alias("sc")
+    m = s.dim_month.alias("m")
+    pi = s.plan_indicator.alias("pi")
+    ps = s.plan_sasaran.alias("ps")
+    dp = s.dim_perspective.alias("dp")
+    u, at = _unit_at(sc.c.unit_code, m.c.month_end)
+    level = sc.c.level
+    joined = (
+        sc.outerjoin(m, and_(m.c.year == sc.c.year, m.c.month == sc.c.quarter * 3))
+        .outerjoin(u, at)
+        .outerjoin(pi, and_(level == "indicator", _same(pi, sc, "unit_code", "year"),
+                            pi.c.indicator_code == sc.c.item_code))
+        .outerjoin(ps, and_(level == "sasaran", _same(ps, sc, "unit_code", "year"), ps.c.sk_code == sc.c.item_code))
+        .outerjoin(dp, and_(level == "perspective", dp.c.perspective == sc.c.item_code))
+    )
+    item_name = case(
+        (level == "indicator", pi.c.indicator_name),
+        (level == "sasaran", ps.c.sk_name),
+        (level == "perspective", func.coalesce(dp.c.perspective_name, sc.c.item_code)),
+        (level == "total", literal("NPS TOTAL")),
+        else_=sc.c.item_code,
+    )
+    item_order = case(
+        (level == "indicator", pi.c.indicator_order),
+        (level == "sasaran", ps.c.sk_order),
+        (level == "perspective", dp.c.perspective_order),
+        else_=literal(1),
+    )
+    return select(
+        sc.c.unit_code, u.c.name.label("unit_name"), u.c.unit_type, u.c.unit_group, sc.c.year, sc.c.quarter,
+        sc.c.level, sc.c.item_code, item_name.label("item_name"), sc.c.parent_code, item_order.label("item_order"),
+        sc.c.value_raw_pct, sc.c.value_pct, sc.c.kriteria, sc.c.n_measured, sc.c.policy_id,
+    ).select_from(joined)
+
+
+def _rollup(level: str, name: str = "r") -> Any:
+    r = s.fact_budget_rollup_month.alias(name)
+    return r, r.c.level == level
+
+
+def v_budget_ro() -> Select:
+    r, is_ro = _rollup("ro")
+    m = s.dim_month.alias("m")
+    u, at = _unit_at(r.c.unit_code, m.c.month_end)
+    d = s.dim_ro.alias("d")
+    pb = s.plan_budget
+    plan = (
+        select(pb.c.unit_code, pb.c.year, pb.c.ro_code, func.max(pb.c.ro_name).label("ro_name"),
+               func.max(pb.c.volume_unit).label("volume_unit"))
+        .group_by(pb.c.unit_code, pb.c.year, pb.c.ro_code)
+        .subquery("p")
+    )
+    bl = s.fact_budget_line_month
+    # volume is stated per RO; its jenis belanja lines repeat it (or leave it blank): take the max
+    lines = (
+        select(bl.c.unit_code, bl.c.year, bl.c.month, bl.c.ro_code,
+               func.max(bl.c.volume_target).label("volume_target"), func.max(bl.c.volume_cum).label("volume_cum"),
+               func.max(bl.c.volume_pct).label("volume_pct"), func.max(bl.c.progress_pct).label("progress_pct"))
+        .group_by(bl.c.unit_code, bl.c.year, bl.c.month, bl.c.ro_code)
+        .subquery("l")
+    )
+    joined = (
+        r.outerjoin(m, _same(m, r, "year", "month"))
+        .outerjoin(u, at)
+        .outerjoin(d, d.c.ro_code == r.c.item_code)
+        .outerjoin(plan, and_(_same(plan, r, "unit_code", "year"), plan.c.ro_code == r.c.item_code))
+        .outerjoin(lines, and_(_same(lines, r, "unit_code", "year", "month"), lines.c.ro_code == r.c.item_code))
+    )
+    return select(
+        r.c.unit_code, u.c.name.label("unit_name"), r.c.year, r.c.month,
+        func.coalesce(r.c.quarter, m.c.quarter).label("quarter"), r.c.item_code.label("ro_code"),
+        func.coalesce(plan.c.ro_name, d.c.ro_name).label("ro_name"), r.c.pagu_rp, r.c.pagu_after_aa_rp,
+        r.c.spent_month_rp, r.c.spent_cum_rp, r.c.planned_cum_rp, r.c.realisation_pct, r.c.realisation_aa_pct,
+        r.c.deviation_pct, lines.c.volume_target, func.coalesce(plan.c.volume_unit, d.c.volume_unit).label("volume_unit"),
+        lines.c.volume_cum, lines.c.volume_pct, lines.c.progress_pct,
+    ).select_from(joined).where(is_ro)
+
+
+def v_budget_expense_type() -> Select:
+    r, is_level = _rollup("expense_type")
+    m = s.dim_month.alias("m")
+    e = s.dim_expense_type.alias("e")
+    joined = r.outerjoin(m, _same(m, r, "year", "month")).outerjoin(e, e.c.expense_type == r.c.item_code)
+    return select(
+        r.c.unit_code, r.c.year, r.c.month, func.coalesce(r.c.quarter, m.c.quarter).label("quarter"),
+        r.c.item_code.label("expense_type"), e.c.expense_type_name, r.c.pagu_rp, r.c.pagu_after_aa_rp,
+        r.c.spent_cum_rp, r.c.planned_cum_rp, r.c.realisation_pct, r.c.realisation_aa_pct,
+    ).select_from(joined).where(is_level)
+
+
+def _budget_unit() -> Select:
+    r, is_unit = _rollup("unit")
+    m = s.dim_month.alias("m")
+    u, at = _unit_at(r.c.unit_code, m.c.month_end)
+    joined = r.outerjoin(m, _same(m, r, "year", "month")).outerjoin(u, at)
+    return select(
+        r.c.unit_code, u.c.name.label("unit_name"), u.c.unit_type, u.c.unit_group, r.c.year, r.c.month,
+        func.coalesce(r.c.quarter, m.c.quarter).label("quarter"), r.c.pagu_rp, r.c.pagu_after_aa_rp,
+        r.c.spent_month_rp, r.c.spent_cum_rp, r.c.planned_month_rp, r.c.planned_cum_rp, r.c.realisation_pct,
+        r.c.realisation_aa_pct, r.c.deviation_pct,
+    ).select_from(joined).where(is_unit)
+
+
+def v_budget_unit() -> Select:
+    return _budget_unit()
+
+
+def v_budget_ranking() -> Select:
+    b = _budget_unit().subquery("b")
+    group = [b.c.year, b.c.month, b.c.unit_group]
+    return select(
+        b.c.year, b.c.month, b.c.quarter, b.c.unit_group, b.c.unit_code, b.c.unit_name, b.c.pagu_after_aa_rp,
+        b.c.spent_cum_rp, b.c.realisation_aa_pct,
+        func.rank().over(partition_by=group, order_by=b.c.realisation_aa_pct.desc().nulls_last()).label("rank_in_group"),
+        func.count().over(partition_by=group).label("units_in_group"),
+    )
+
+
+def v_efficiency() -> Select:
+    e = s.fact_efficiency_quarter.alias("e")
+    pi = s.plan_indicator.alias("pi")
+    ps = s.plan_sasaran.alias("ps")
+    sk_code = func.coalesce(e.c.sk_code, pi.c.sk_code)
+    joined = (
+        e.outerjoin(pi, _same(pi, e, "unit_code", "year", "indicator_code"))
+        .outerjoin(ps, and_(_same(ps, e, "unit_code", "year"), ps.c.sk_code == sk_code))
+    )
+    return select(
+        e.c.unit_code, e.c.year, e.c.quarter, sk_code.label("sk_code"), ps.c.sk_order, e.c.indicator_code,
+        func.coalesce(pi.c.indicator_name, e.c.indicator_code).label("indicator_name"), pi.c.indicator_order,
+        e.c.input_pagu_rp, e.c.input_realisasi_rp, e.c.input_pct, e.c.output_target, e.c.output_realisasi,
+        e.c.output_pct, e.c.ie, e.c.se, e.c.te, e.c.kategori,
+    ).select_from(joined)
+
+
+def v_sampling() -> Select:
+    f = s.fact_sampling.alias("f")
+    m = s.dim_month.alias("m")
+    d = s.dim_commodity.alias("d")
+    u, at = _unit_at(f.c.unit_code, m.c.month_end)
+    joined = f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at).outerjoin(d, d.c.commodity == f.c.commodity)
+    return select(
+        f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month, m.c.quarter, f.c.commodity,
+        d.c.commodity_name, d.c.supergroup, f.c.method, f.c.sampled, f.c.tested, f.c.ms, f.c.tms,
+    ).select_from(joined)
+
+
+def v_inspection() -> Select:
+    f = s.fact_inspection.alias("f")
+    m = s.dim_month.alias("m")
+    d = s.dim_facility_type.alias("d")
+    u, at = _unit_at(f.c.unit_code, m.c.month_end)
+    joined = (
+        f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at)
+        .outerjoin(d, d.c.facility_type == f.c.facility_type)
+    )
+    return select(
+        f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month, m.c.quarter, f.c.facility_type,
+        d.c.facility_name, d.c.reporting_group, f.c.inspected, f.c.mk, f.c.tmk,
+    ).select_from(joined)
+
+
+def v_reconciliation() -> Select:
+    r = s.fact_reconciliation_month
+    return select(
+        r.c.unit_code, r.c.year, r.c.month, r.c.indicator_code, r.c.realisasi, r.c.derived_pct, r.c.difference,
+        r.c.agrees,
+    )
+
+
+def v_reporting_completeness() -> Select:
+    st = s.fact_reporting_status.alias("st")
+    m = s.dim_month.alias("m")
+    u, at = _unit_at(st.c.unit_code, m.c.month_end)
+    joined = st.outerjoin(m, _same(m, st, "year", "month")).outerjoin(u, at)
+    return select(
+        st.c.unit_code, u.c.name.label("unit_name"), u.c.unit_group, st.c.year, st.c.month, st.c.expected,
+        st.c.received, st.c.on_time, st.c.accepted, st.c.first_received_at, st.c.last_received_at,
+        st.c.n_versions,
+    ).select_from(joined)
+
+
+def v_plan_indicator() -> Select:
+    pi = s.plan_indicator.alias("pi")
+    ps = s.plan_sasaran.alias("ps")
+    t = s.plan_target
+    pivot = (
+        select(
+            t.c.unit_code, t.c.year, t.c.indicator_code,
+            *[func.max(case((t.c.month == i, t.c.target))).label(name) for i, name in enumerate(MONTH_COLUMNS, 1)],
+        )
+        .group_by(t.c.unit_code, t.c.year, t.c.indicator_code)
+        .subquery("t")
+    )
+    joined = (
+        pi.outerjoin(ps, and_(_same(ps, pi, "unit_code", "year", "sk_code")))
+        .outerjoin(pivot, _same(pivot, pi, "unit_code", "year", "indicator_code"))
+    )
+    return select(
+        pi.c.unit_code, pi.c.year, pi.c.sk_code, ps.c.sk_name, ps.c.sk_order, ps.c.perspective, pi.c.indicator_code,
+        pi.c.indicator_name, pi.c.indicator_order, pi.c.unit_of_measure, pi.c.polarity, pi.c.is_iku, pi.c.weight,
+        pi.c.annual_target, pi.c.pattern, pi.c.allocation_rp, *[pivot.c[name] for name in MONTH_COLUMNS],
+    ).select_from(joined)
+
+
+def v_plan_header() -> Select:
+    h = s.plan_header.alias("h")
+    m = s.dim_month.alias("m")
+    u, at = _unit_at(h.c.unit_code, m.c.month_end)
+    pb = s.plan_budget
+    totals = (
+        select(pb.c.unit_code, pb.c.year, func.sum(pb.c.pagu_rp).label("pagu_rp"),
+               func.sum(pb.c.pagu_after_aa_rp).label("pagu_after_aa_rp"),
+               func.count(pb.c.ro_code.distinct()).label("n_ro"))
+        .group_by(pb.c.unit_code, pb.c.year)
+        .subquery("b")
+    )
+    joined = (
+        h.outerjoin(m, and_(m.c.year == h.c.year, m.c.month == 12))
+        .outerjoin(u, at)
+        .outerjoin(totals, _same(totals, h, "unit_code", "year"))
+    )
+    return select(
+        h.c.unit_code, u.c.name.label("unit_name"), u.c.unit_type, u.c.province, h.c.year, h.c.dipa_number,
+        h.c.pk_date, h.c.head_name, totals.c.pagu_rp, totals.c.pagu_after_aa_rp,
+        func.coalesce(totals.c.n_ro, 0).label("n_ro"),
+    ).select_from(joined)
+
+
+def v_rpd_month() -> Select:
+    rpd = s.plan_rpd
+    plan = (
+        select(rpd.c.unit_code, rpd.c.year, rpd.c.month,
+               func.coalesce(func.sum(rpd.c.planned_rp), 0.0).label("planned_month_rp"))
+        .group_by(rpd.c.unit_code, rpd.c.year, rpd.c.month)
+        .subquery("p")
+    )
+    r, is_unit = _rollup("unit")
+    joined = plan.outerjoin(r, and_(_same(r, plan, "unit_code", "year", "month"), is_unit))
+    planned_cum = func.sum(plan.c.planned_month_rp).over(
+        partition_by=[plan.c.unit_code, plan.c.year], order_by=plan.c.month
+    )
+    return select(
+        plan.c.unit_code, plan.c.year, plan.c.month, plan.c.planned_month_rp, planned_cum.label("planned_cum_rp"),
+        r.c.spent_month_rp, r.c.spent_cum_rp,
+    ).select_from(joined)
+
+
+def v_submission() -> Select:
+    a = s.audit_submission
+    return select(*[a.c[name] for name in VIEW_COLUMNS["v_submission"]])
+
+
+#: View name -> builder of its select (creation order).
+VIEWS: dict[str, Callable[[], Select]] = {
+    "v_indicator_capaian": v_indicator_capaian,
+    "v_score": v_score,
+    "v_budget_ro": v_budget_ro,
+    "v_budget_expense_type": v_budget_expense_type,
+    "v_budget_unit": v_budget_unit,
+    "v_budget_ranking": v_budget_ranking,
+    "v_efficiency": v_efficiency,
+    "v_sampling": v_sampling,
+    "v_inspection": v_inspection,
+    "v_reconciliation": v_reconciliation,
+    "v_reporting_completeness": v_reporting_completeness,
+    "v_plan_indicator": v_plan_indicator,
+    "v_plan_header": v_plan_header,
+    "v_rpd_month": v_rpd_month,
+    "v_submission": v_submission,
+}
+
+
+def view_sql(name: str, dialect: Dialect) -> str:
+    """The ``CREATE VIEW`` statement of a view for a dialect."""
+    body = VIEWS[name]().compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    return f"CREATE VIEW {name} AS\n{body}"
+
+
+def create_views(conn: Connection) -> None:
+    """(Re)create every view in the connection's transaction, keeping BI roles' SELECT grants.
+
+    On PostgreSQL the roles that can read the existing views are granted SELECT on the new ones
+    too: PostgreSQL's default privileges cannot tell views from tables, so this is how "future
+    views" reach the BI role without exposing future tables.
+    """
+    from sinks.warehouse import roles
+
+    readers = roles.view_readers(conn)
+    drop_views(conn)
+    for name in VIEWS:
+        conn.exec_driver_sql(view_sql(name, conn.dialect))
+    for role in readers:
+        roles.grant_views(conn, role)
+
+
+def drop_views(conn: Connection) -> None:
+    """Drop every view (if present)."""
+    for name in reversed(list(VIEWS)):
+        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+
+
+def view_table(name: str) -> TableClause:
+    """A lightweight typed table for a view, for ``select(view_table("v_score")).where(...)``."""
+    stmt = VIEWS[name]()
+    return table(name, *[column(c.name, c.type) for c in stmt.selected_columns])
+
+
+def read_view(bind: Engine | Connection, name: str, **equals: Any) -> pd.DataFrame:
+    """Rows of a view as a typed DataFrame, filtered by equality on columns (``unit_code="BPOM-KPG"``).
+
+    Booleans come back as booleans and dates as dates on both dialects (SQLite stores them as
+    numbers and text); a list value filters with ``IN``.
+    """
+    view = view_table(name)
+    conds = [view.c[k].in_(v) if isinstance(v, (list, tuple, set)) else view.c[k] == v for k, v in equals.items()]
+    stmt = select(view).where(*conds) if conds else select(view)
+    if isinstance(bind, Connection):
+        return records.read_frame(bind, stmt)
+    with bind.connect() as conn:
+        return records.read_frame(conn, stmt)
+
+
+__all__ = [
+    "VIEWS", "VIEW_COLUMNS", "VIEW_DOCS", "create_views", "drop_views", "read_view", "view_sql", "view_table",
+]
+

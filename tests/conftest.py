@@ -1,0 +1,208 @@
+"""Shared fixtures: warehouse databases on SQLite and PostgreSQL.
+
+- ``engine``: a migrated warehouse with seeded dimensions, parametrised over ``sqlite`` (a copy of a
+  migrated file, in ``tmp_path``) and ``postgresql`` (marked ``postgres``: a database created through
+  the maintenance database for the session, dropped at the end, and emptied and re-seeded before
+  every test, so each test starts from a warehouse identical to a freshly migrated one).
+- ``empty_engine``: the same two backends, but an empty database (for migration tests).
+- ``pg_database``: session-scoped factory creating extra PostgreSQL databases for any test module
+  (``url = pg_database("report")``); every database it created is dropped at session end.
+
+PostgreSQL: ``SAKIP_TEST_PG_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``,
+the maintenance database). When the server is unreachable the ``postgresql`` params are skipped,
+unless ``SAKIP_REQUIRE_PG=1`` (CI), which turns that into a failure.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+PG_ADMIN_URL = os.environ.get("SAKIP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+
+
+class PostgresDatabases:
+    """Creates uniquely named databases through the maintenance database; drops them all on close."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = make_url(admin_url)
+        self.created: list[str] = []
+        self._admin: Engine | None = None
+        self._error: str | None = None
+
+    def _engine(self) -> Engine:
+        if self._error is not None:
+            self._unavailable(self._error)
+        if self._admin is None:
+            self._admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+            try:
+                with self._admin.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except OperationalError as exc:
+                self._error = str(exc).splitlines()[0]
+                self._unavailable(self._error)
+        return self._admin
+
+    @staticmethod
+    def _unavailable(reason: str) -> None:
+        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {reason}"
+        if os.environ.get("SAKIP_REQUIRE_PG") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def create(self, prefix: str = "sakip_test", template: str | None = None) -> str:
+        """Create a database and return its SQLAlchemy URL (as a string)."""
+        name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}".lower()
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with self._engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+            # test data need not survive a crash: commits skip the WAL flush wait (this database only)
+            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
+        self.created.append(name)
+        return self.admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        with self._engine().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if name in self.created:
+            self.created.remove(name)
+
+    def close(self) -> None:
+        if self._admin is None:
+            return
+        with self._admin.connect() as conn:
+            for name in list(self.created):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.created.clear()
+        self._admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PostgresDatabases]:
+    """The session's PostgreSQL database manager (everything it created is dropped at the end)."""
+    manager = PostgresDatabases(PG_ADMIN_URL)
+    yield manager
+    manager.close()
+
+
+@pytest.fixture(scope="session")
+def pg_database(pg_databases: PostgresDatabases) -> Callable[[str], str]:
+    """Factory for fresh PostgreSQL databases: ``url = pg_database("my_prefix")``."""
+    return lambda prefix="sakip_test": pg_databases.create(prefix)
+
+
+def _migrated(url: str) -> None:
+    from sinks.warehouse import db
+
+    engine = db.make_engine(url)
+    try:
+        db.upgrade(engine)
+        db.seed_dimensions(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded SQLite file that every ``engine[sqlite]`` starts as a copy of."""
+    path = tmp_path_factory.mktemp("template") / "warehouse.sqlite"
+    _migrated(f"sqlite:///{path}")
+    return path
+
+
+class _PostgresWarehouse:
+    """One migrated PostgreSQL warehouse per session, emptied and re-seeded before each test.
+
+    Emptying (TRUNCATE ... RESTART IDENTITY, then seeding the dimensions) takes a few tens of
+    milliseconds where creating a database takes ~0.4 s; the test still starts from a warehouse
+    identical to a fresh one (same rows, same ids). If a test left it unusable (schema changed,
+    lock held), a new database replaces it.
+    """
+
+    def __init__(self, databases: PostgresDatabases) -> None:
+        self.databases = databases
+        self.url: str | None = None
+
+    def fresh(self) -> str:
+        if self.url is not None:
+            try:
+                self._reset(self.url)
+                return self.url
+            except Exception:  # noqa: BLE001 - any failure: start over with a new database
+                self.databases.drop(self.url)
+                self.url = None
+        self.url = self.databases.create("sakip_wh")
+        _migrated(self.url)
+        return self.url
+
+    @staticmethod
+    def _reset(url: str) -> None:
+        from sinks.warehouse import db, views
+        from sinks.warehouse.schema import metadata
+
+        engine = db.make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+                version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                present = set(conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                ).scalars())
+                if version is None or not (set(metadata.tables) | set(views.VIEWS)) <= present:
+                    raise RuntimeError("warehouse schema changed by the previous test")
+                names = ", ".join(conn.dialect.identifier_preparer.quote(t) for t in metadata.tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            db.seed_dimensions(engine)
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_warehouse(pg_databases: PostgresDatabases) -> _PostgresWarehouse:
+    return _PostgresWarehouse(pg_databases)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path, pg_databases: PostgresDatabases) -> Iterator[Engine]:
+    """An engine on an empty database (no tables): SQLite file or fresh PostgreSQL database."""
+    from sinks.warehouse import db
+
+    if request.param == "sqlite":
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+        yield engine
+        engine.dispose()
+        return
+    url = pg_databases.create()
+    engine = db.make_engine(url)
+    yield engine
+    engine.dispose()  # the database is dropped with the others at session end (a DROP forces a checkpoint)
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    _sqlite_template: Path,
+    _pg_warehouse: _PostgresWarehouse,
+) -> Iterator[Engine]:
+    """An engine on a fresh, migrated warehouse with seeded dimensions (SQLite or PostgreSQL)."""
+    from sinks.warehouse import db
+
+    if request.param == "sqlite":
+        path = tmp_path / "warehouse.sqlite"
+        shutil.copyfile(_sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = _pg_warehouse.fresh()
+    engine = db.make_engine(url)
+    yield engine
+    engine.dispose()

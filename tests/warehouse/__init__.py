@@ -1,0 +1,1 @@
+"""Tests of the reporting warehouse (``sinks/warehouse``) on SQLite and PostgreSQL."""
