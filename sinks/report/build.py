@@ -1,0 +1,274 @@
+"""Building report files with provenance and versions: the entry points flows and the CLI call.
+
+``build_unit_report`` / ``build_national_report``:
+
+1. read every row the report needs in ONE transaction (REPEATABLE READ on PostgreSQL; one
+   connection and one ``BEGIN`` on SQLite), together with the latest ``report_version`` of the same
+   scope, so a report never mixes two versions of the data;
+2. fingerprint the data: SHA-256 over the current submissions used (id + file hash) and the scoring
+   policies cited; if the latest version has the same fingerprint, return it (no new files);
+3. otherwise render ``<out>/<year>-Q<q>/<unit>/<unit>_<year>_TW<roman>_v<n>.docx/.pdf`` plus a JSON
+   manifest beside them (fingerprint, submissions, headline scores), and insert ``report_version``
+   n+1 with ``changes``: an Indonesian summary of what changed since version n (submissions replaced,
+   added or dropped; scores whose displayed value changed, e.g. "NPS TOTAL 101,20 → 103,34").
+
+``quarter_complete`` tells the scheduler whether a unit's quarter can be reported.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from sakip.periods import ROMAN, month_name, quarter_end_month
+from sakip.settings import get_settings
+from sinks.report import idformat as fmt
+from sinks.report.content import unit_report
+from sinks.report.data import NationalData, ReportData, load_national_data, load_report_data
+from sinks.report.docx_render import render_docx
+from sinks.report.facts import prepare
+from sinks.report.model import Document
+from sinks.report.national import national_report, unit_scores
+from sinks.report.pdf_render import render_pdf
+from sinks.report.provenance import LOADED_VERDICTS, Provenance, fingerprint, submission_records, used_submissions
+
+T = TypeVar("T")
+NATIONAL = "NASIONAL"
+#: The columns of ``report_version`` this module reads and writes (the table is the warehouse's).
+REPORT_VERSION = sa.table(
+    "report_version", sa.column("report_id"), sa.column("scope"), sa.column("unit_code"), sa.column("year"),
+    sa.column("quarter"), sa.column("version"), sa.column("built_at"), sa.column("data_fingerprint"),
+    sa.column("submission_ids"), sa.column("docx_path"), sa.column("pdf_path"), sa.column("changes"),
+)
+MAX_CHANGES = 12
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A built (or reused) report version."""
+
+    report_id: int | None
+    scope: str
+    unit_code: str | None
+    year: int
+    quarter: int
+    version: int
+    docx_path: Path
+    pdf_path: Path
+    fingerprint: str
+    changes: str
+    reused: bool
+
+
+# -------------------------------------------------------------------------------------- reading
+def read_snapshot(engine: Engine, reader: Callable[[Connection], T]) -> T:
+    """Run ``reader`` in one read transaction: REPEATABLE READ on PostgreSQL, one BEGIN on SQLite."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            if conn.dialect.name == "sqlite":
+                raw = conn.connection.dbapi_connection
+                if not raw.in_transaction:  # an engine without a BEGIN hook: pysqlite would autocommit reads
+                    conn.exec_driver_sql("BEGIN")
+            return reader(conn)
+
+
+def _latest(conn: Connection, scope: str, unit_code: str | None, year: int, quarter: int) -> dict | None:
+    rv = REPORT_VERSION
+    unit = rv.c.unit_code.is_(None) if unit_code is None else rv.c.unit_code == unit_code
+    stmt = (sa.select(rv).where(rv.c.scope == scope, unit, rv.c.year == year, rv.c.quarter == quarter)
+            .order_by(rv.c.version.desc()).limit(1))
+    row = conn.execute(stmt).mappings().first()
+    return dict(row) if row else None
+
+
+# ------------------------------------------------------------------------------------- changes
+def _label(rec: dict) -> str:
+    if str(rec.get("kind")) == "rencana" or fmt.is_missing(rec.get("month")):
+        return f"Rencana {rec.get('unit_code')} {rec.get('year')}"
+    return f"Laporan bulanan {rec.get('unit_code')} {month_name(int(rec['month']))} {rec.get('year')}"
+
+
+def _period(rec: dict) -> tuple:
+    month = None if fmt.is_missing(rec.get("month")) else int(rec["month"])
+    return rec.get("unit_code"), rec.get("kind"), rec.get("year"), month
+
+
+def submission_changes(previous: list[dict], current: list[dict]) -> list[str]:
+    """Submissions replaced (same unit, kind and period, another file), added or no longer used."""
+    before = {_period(r): r for r in previous}
+    after = {_period(r): r for r in current}
+    out = []
+    for key, rec in after.items():
+        old = before.get(key)
+        if old is None:
+            out.append(f"{_label(rec)} ditambahkan (versi {fmt.plain(rec.get('version'), 0, '-')}, {rec.get('file_name')})")
+        elif old.get("submission_id") != rec.get("submission_id"):
+            out.append(f"{_label(rec)}: versi {fmt.plain(old.get('version'), 0, '-')} ({old.get('file_name')}) diganti "
+                       f"versi {fmt.plain(rec.get('version'), 0, '-')} ({rec.get('file_name')})")
+    out += [f"{_label(rec)} tidak lagi digunakan" for key, rec in before.items() if key not in after]
+    return out
+
+
+def score_changes(previous: dict[str, float | None], current: dict[str, float | None]) -> list[str]:
+    """Scores whose displayed value changed: "NPS TOTAL 101,20 → 103,34"."""
+    out = []
+    for name, value in current.items():
+        old = previous.get(name)
+        if name in previous and fmt.number(old, na="NA") != fmt.number(value, na="NA"):
+            out.append(f"{name} {fmt.number(old, na='NA')} → {fmt.number(value, na='NA')}")
+    return out
+
+
+def describe_changes(previous_manifest: dict | None, records: list[dict], scores: dict[str, float | None]) -> str:
+    """The ``changes`` text of a new version (Indonesian)."""
+    if previous_manifest is None:
+        return "Versi pertama."
+    items = submission_changes(previous_manifest.get("submissions", []), records)
+    items += score_changes(previous_manifest.get("scores", {}), scores)
+    if not items:
+        return "Sidik data berubah tanpa perubahan berkas atau nilai yang ditampilkan."
+    more = f"; dan {len(items) - MAX_CHANGES} perubahan lain" if len(items) > MAX_CHANGES else ""
+    return "; ".join(items[:MAX_CHANGES]) + more + "."
+
+
+def unit_scores_summary(data: ReportData) -> dict[str, float | None]:
+    """Headline scores of a unit report (NPS TOTAL, each SK, each indicator) for the manifest."""
+    f = prepare(data)
+    out: dict[str, float | None] = {"NPS TOTAL": (f.total or {}).get("value_pct")}
+    out |= {f"NPS SK {r['sk_no']}": r["value_pct"] for r in f.sk.to_dict("records")}
+    out |= {f"Capaian IKU {r['iku_no']}": r["capaian_pct"] for r in f.ind.to_dict("records")}
+    out["Realisasi anggaran (%)"] = f.budget.get("realisation_pct")
+    return {k: (None if fmt.is_missing(v) else float(v)) for k, v in out.items()}
+
+
+def national_scores_summary(data: NationalData) -> dict[str, float | None]:
+    rows = unit_scores(data)
+    return {f"NPS TOTAL {r['unit_name']}": (None if fmt.is_missing(r["value_pct"]) else float(r["value_pct"]))
+            for r in rows.to_dict("records")}
+
+
+# ------------------------------------------------------------------------------------- writing
+def report_paths(out_dir: Path, folder: str, year: int, quarter: int, version: int) -> tuple[Path, Path, Path]:
+    """(docx, pdf, manifest) paths of a version: ``<out>/<year>-Q<q>/<folder>/<folder>_<year>_TW<roman>_v<n>``."""
+    stem = Path(out_dir) / f"{year}-Q{quarter}" / folder / f"{folder}_{year}_TW{ROMAN[quarter - 1]}_v{version}"
+    return stem.with_suffix(".docx"), stem.with_suffix(".pdf"), stem.with_suffix(".json")
+
+
+def _read_manifest(row: dict | None) -> dict | None:
+    if row is None or not row.get("docx_path"):
+        return None
+    path = Path(row["docx_path"]).with_suffix(".json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"submissions": [], "scores": {}}
+
+
+def _local_now() -> datetime:
+    return datetime.now(timezone.utc).astimezone(ZoneInfo(get_settings().timezone))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a build needs after reading: the data, fingerprint, submissions and the previous version."""
+
+    scope: str
+    unit_code: str | None
+    year: int
+    quarter: int
+    used: pd.DataFrame
+    fingerprint: str
+    latest: dict | None
+
+
+def _result(plan: _Plan, row: dict, reused: bool) -> ReportResult:
+    return ReportResult(report_id=row.get("report_id"), scope=plan.scope, unit_code=plan.unit_code, year=plan.year,
+                        quarter=plan.quarter, version=int(row["version"]), docx_path=Path(row["docx_path"]),
+                        pdf_path=Path(row["pdf_path"]), fingerprint=row["data_fingerprint"],
+                        changes=row.get("changes") or "", reused=reused)
+
+
+def _write(engine: Engine, plan: _Plan, out_dir: Path, folder: str, make: Callable[[Provenance], Document],
+           scores: dict[str, float | None]) -> ReportResult:
+    """Render the files of a new version and record it (or return the latest when nothing changed)."""
+    if plan.latest is not None and plan.latest["data_fingerprint"] == plan.fingerprint:
+        return _result(plan, plan.latest, reused=True)
+    version = (int(plan.latest["version"]) if plan.latest else 0) + 1
+    built_at = _local_now()
+    docx_path, pdf_path, manifest_path = report_paths(out_dir, folder, plan.year, plan.quarter, version)
+    document = make(Provenance(version=version, fingerprint=plan.fingerprint, built_at=built_at, submissions=plan.used))
+    render_docx(document, docx_path)
+    render_pdf(document, pdf_path)
+    records = submission_records(plan.used)
+    changes = describe_changes(_read_manifest(plan.latest), records, scores)
+    manifest = {"scope": plan.scope, "unit_code": plan.unit_code, "year": plan.year, "quarter": plan.quarter,
+                "version": version, "built_at": built_at.isoformat(), "data_fingerprint": plan.fingerprint,
+                "submissions": records, "scores": scores, "changes": changes}
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    row = {"scope": plan.scope, "unit_code": plan.unit_code, "year": plan.year, "quarter": plan.quarter,
+           "version": version, "built_at": built_at.astimezone(timezone.utc), "data_fingerprint": plan.fingerprint,
+           "submission_ids": json.dumps([r["submission_id"] for r in records]), "docx_path": str(docx_path),
+           "pdf_path": str(pdf_path), "changes": changes}
+    rv = REPORT_VERSION
+    with engine.begin() as conn:
+        conn.execute(sa.insert(rv).values(**row))
+        unit = rv.c.unit_code.is_(None) if plan.unit_code is None else rv.c.unit_code == plan.unit_code
+        report_id = conn.execute(sa.select(rv.c.report_id).where(
+            rv.c.scope == plan.scope, unit, rv.c.year == plan.year, rv.c.quarter == plan.quarter,
+            rv.c.version == version)).scalar_one()
+    return _result(plan, {**row, "report_id": report_id}, reused=False)
+
+
+def _policy_ids(scores: pd.DataFrame, quarter: int, year: int) -> list[str]:
+    rows = scores[(scores["quarter"] == quarter) & (scores["year"] == year)] if not scores.empty else scores
+    return sorted(rows["policy_id"].dropna().astype(str).unique()) if "policy_id" in rows else []
+
+
+def build_unit_report(engine: Engine, unit_code: str, year: int, quarter: int, out_dir: Path,
+                      date: date | None = None, policy_dir: Path | None = None) -> ReportResult:
+    """Build (or reuse) a unit's interim report for a quarter: .docx + .pdf + a ``report_version`` row."""
+    def read(conn: Connection) -> tuple[ReportData, dict | None]:
+        return load_report_data(conn, unit_code, year, quarter, policy_dir), _latest(conn, "unit", unit_code, year, quarter)
+
+    data, latest = read_snapshot(engine, read)
+    used = used_submissions(data.submissions, year, quarter)
+    plan = _Plan("unit", unit_code, year, quarter, used, fingerprint(used, _policy_ids(data.scores, quarter, year)), latest)
+    day = date or _local_now().date()
+    return _write(engine, plan, out_dir, unit_code, lambda prov: unit_report(data, day, prov),
+                  unit_scores_summary(data))
+
+
+def build_national_report(engine: Engine, year: int, quarter: int, out_dir: Path, date: date | None = None,
+                          policy_dir: Path | None = None) -> ReportResult:
+    """Build (or reuse) the national roll-up for a quarter."""
+    def read(conn: Connection) -> tuple[NationalData, dict | None]:
+        return load_national_data(conn, year, quarter, policy_dir), _latest(conn, "national", None, year, quarter)
+
+    data, latest = read_snapshot(engine, read)
+    used = used_submissions(data.submissions, year, quarter, with_previous_year=False)
+    plan = _Plan("national", None, year, quarter, used, fingerprint(used, _policy_ids(data.scores, quarter, year)), latest)
+    day = date or _local_now().date()
+    return _write(engine, plan, out_dir, NATIONAL, lambda prov: national_report(data, day, prov),
+                  national_scores_summary(data))
+
+
+def quarter_complete(engine: Engine, unit_code: str, year: int, quarter: int) -> bool:
+    """True when the unit's plan is loaded and its quarter-end month's current submission is accepted."""
+    params = {"unit": unit_code, "year": year, "month": quarter_end_month(quarter)}
+
+    def read(conn: Connection) -> bool:
+        plan = conn.execute(sa.text("SELECT COUNT(*) FROM v_plan_header WHERE unit_code = :unit AND year = :year"),
+                            params).scalar_one()
+        rows = conn.execute(sa.text(
+            "SELECT verdict, is_current FROM v_submission WHERE unit_code = :unit AND year = :year "
+            "AND kind = 'bulanan' AND month = :month"), params).all()
+        return plan > 0 and any(bool(cur) and verdict in LOADED_VERDICTS for verdict, cur in rows)
+
+    return read_snapshot(engine, read)

@@ -1,0 +1,128 @@
+"""What the report needs to know about the scoring policy a score was computed with.
+
+The only place the report depends on ``reference.policy``: :func:`policy_info` loads the policy
+named by ``v_score.policy_id`` (falling back to the unit-year's policy from the index) and flattens
+it into :class:`PolicyInfo` — cap, weights, criteria bands with their colours and effectiveness
+words — for the *Metode Pengukuran* section, the table fills and the chart colours. The kriteria
+labels themselves are never recomputed here: they come from the warehouse with the scores.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from reference import master
+
+#: Printed colour name of a band -> (fill for table cells, stronger colour for chart bars).
+COLOURS: dict[str, tuple[str, str]] = {
+    "Abu Gelap": ("BFBFBF", "7F7F7F"),
+    "Hijau": ("A9D18E", "4E9A3A"),
+    "Kuning": ("FFE699", "F2B705"),
+    "Merah": ("F4B183", "D9452B"),
+}
+#: Chart colour of a value that has no band colour (not measured, or a scheme without colours).
+NEUTRAL = ("FFFFFF", "9DB4CE")
+
+
+@dataclass(frozen=True)
+class BandInfo:
+    """One criteria band as the report prints it."""
+
+    label: str
+    lower: float | None
+    upper: float | None
+    lower_inclusive: bool
+    upper_inclusive: bool
+    colour: str | None
+    effectiveness: str | None
+
+    def range_text(self) -> str:
+        """``"100% ≤ x ≤ 120%"``, ``"x > 120%"``, ``"x < 80%"``: the band's bounds as applied."""
+        def num(v: float) -> str:
+            return f"{v:g}".replace(".", ",") + "%"
+        low = f"{num(self.lower)} {'≤' if self.lower_inclusive else '<'} " if self.lower is not None else ""
+        high = f" {'≤' if self.upper_inclusive else '<'} {num(self.upper)}" if self.upper is not None else ""
+        if self.lower is not None and self.upper is None:
+            return f"x {'≥' if self.lower_inclusive else '>'} {num(self.lower)}"
+        return f"{low}x{high}"
+
+    @property
+    def asks_review(self) -> bool:
+        """A band above 100% without an effectiveness verdict ("Tidak Dapat Disimpulkan"): the target needs review."""
+        return self.effectiveness is None and self.lower is not None and self.lower >= 100
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """The scoring policy of a report, flattened for printing."""
+
+    policy_id: str
+    description: str
+    cap_pct: float | None
+    weight_source: str
+    iku_weight: float
+    scheme_id: str
+    bands: tuple[BandInfo, ...]
+    na_sasaran: str = "Diukur Akhir Tahun"
+    na_indicator: str = "NA"
+    efficiency_se: float = 1.0
+    efficiency_decimals: int = 2
+
+    def band(self, label: object) -> BandInfo | None:
+        """The band carrying a kriteria label (case-insensitive), None for NA labels."""
+        key = str(label).strip().casefold()
+        return next((b for b in self.bands if b.label.casefold() == key), None)
+
+    def fill(self, label: object) -> str | None:
+        """Table-cell fill of a kriteria label, None when the band has no colour."""
+        band = self.band(label)
+        return COLOURS[band.colour][0] if band and band.colour in COLOURS else None
+
+    def chart_colour(self, label: object) -> str:
+        """Bar colour of a kriteria label (neutral when uncoloured)."""
+        band = self.band(label)
+        return COLOURS[band.colour][1] if band and band.colour in COLOURS else NEUTRAL[1]
+
+
+def _effectiveness(scheme_id: str) -> dict[str, str | None]:
+    """Band label -> effectiveness word of a catalogue scheme (empty for schemes outside it)."""
+    scheme = master.criteria_schemes().get(scheme_id, {})
+    return {b["label"]: b.get("effectiveness") for b in scheme.get("bands", [])}
+
+
+def _policy_object(unit_code: str, year: int, policy_id: str | None, policy_dir: Path | None):
+    """The ``reference.policy.ScoringPolicy`` with ``policy_id`` (else the unit-year's policy)."""
+    from reference import policy as ref_policy  # the single dependency on the policy module
+
+    folder = Path(policy_dir) if policy_dir is not None else ref_policy.POLICY_DIR
+    if policy_id:
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name == ref_policy.INDEX_FILE:
+                continue
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if raw.get("policy_id") == policy_id:
+                return ref_policy.load_policy(path)
+    found = ref_policy.policy_for(unit_code, year, folder)
+    if policy_id and found.policy_id != policy_id:
+        raise LookupError(f"scores cite policy {policy_id!r}, not found in {folder}")
+    return found
+
+
+def policy_info(unit_code: str, year: int, policy_id: str | None = None,
+                policy_dir: Path | None = None) -> PolicyInfo:
+    """The policy the scores were computed with (``v_score.policy_id``), flattened for the report."""
+    pol = _policy_object(unit_code, year, policy_id, policy_dir)
+    words = _effectiveness(pol.criteria_scheme.scheme_id)
+    bands = tuple(
+        BandInfo(b.label, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive, b.colour, words.get(b.label))
+        for b in pol.criteria_scheme.bands
+    )
+    return PolicyInfo(
+        policy_id=pol.policy_id, description=" ".join(pol.description.split()), cap_pct=pol.cap_pct,
+        weight_source=pol.weights.source, iku_weight=pol.weights.iku_weight,
+        scheme_id=pol.criteria_scheme.scheme_id, bands=bands, na_sasaran=pol.na_labels.sasaran,
+        na_indicator=pol.na_labels.indicator, efficiency_se=pol.efficiency.se,
+        efficiency_decimals=pol.efficiency.decimals,
+    )

@@ -1,0 +1,67 @@
+"""The PDF: same content as the model (flowables), pages, outline, TOC with page numbers, footer numbers."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from reportlab.platypus import Paragraph, Table
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from sinks.report.model import plain_text
+from sinks.report.pdf_render import build_story
+
+KEY_FIGURES = ("103,34", "110,91", "39,96%", "30.215.555.000", "12.074.469.971", "35,72", "2,55", "Triwulan II",
+               "s.d TW II")
+
+
+def _story_texts(story) -> list[str]:
+    out = []
+    for f in story:
+        if isinstance(f, Paragraph):
+            label = getattr(f, "bulletText", None)
+            out.append(f"{label} {f.getPlainText()}" if label else f.getPlainText())
+        elif isinstance(f, Table):
+            out += [c.getPlainText() for row in f._cellvalues for c in row if isinstance(c, Paragraph)]
+        elif hasattr(f, "_content"):  # KeepTogether (image + caption)
+            out += _story_texts(f._content)
+    return out
+
+
+def _pdftotext(path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_the_story_carries_every_text_of_the_model(kupang_doc):
+    story = build_story(kupang_doc)
+    texts = _story_texts(story)
+    joined = "\n".join(texts)
+    for text in kupang_doc.texts():
+        if text and not text.startswith("DAFTAR ISI"):
+            assert plain_text(text).replace("\n", " ") in joined.replace("\n", " "), text
+    assert any(isinstance(f, TableOfContents) for f in story)
+    for figure in KEY_FIGURES:
+        assert figure in joined
+
+
+def test_pdf_has_pages_outline_and_metadata(kupang_files):
+    data = kupang_files[1].read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type /Page[^s]", data))
+    assert pages > 25
+    assert b"/Outlines" in data and b"Laporan Kinerja Interim Triwulan II 2023" in data
+
+
+def test_pdf_text_has_the_figures_toc_and_page_numbers(kupang_files):
+    text = _pdftotext(kupang_files[1])
+    flat = re.sub(r"\s+", " ", text)
+    for figure in KEY_FIGURES:
+        assert figure in flat
+    assert re.search(r"BAB III AKUNTABILITAS KINERJA[ .]*\d+", text)  # the TOC has page numbers
+    assert re.search(r"Lampiran 3\. Pengukuran Kinerja Triwulan II Tahun 2023[ .]*\d+", text)
+    assert "Halaman 2" in text and "Halaman 1\n" not in text  # the cover has no footer
+    assert "103,77" not in flat and "1088,18" not in flat
+    assert "dua belas miliar tujuh puluh empat juta" in flat
