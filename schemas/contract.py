@@ -62,6 +62,7 @@ def _identity_map() -> pd.DataFrame:
     return pd.read_csv(HERE / "identity_fields.csv", dtype=str, keep_default_na=False)
 
 
+@lru_cache(maxsize=1)
 def supported_versions() -> tuple[str, ...]:
     """Template versions the reader accepts (the version columns of the column map)."""
     fixed = {"workbook", "sheet", "column", "dtype", "required"}
@@ -75,7 +76,11 @@ def current_version() -> str:
 
 def columns(kind: WorkbookKind, sheet: str, version: str | None = None) -> tuple[ColumnSpec, ...]:
     """Canonical columns of a data sheet in a template version, in printed order."""
-    version = version or current_version()
+    return _columns(kind, sheet, version or current_version())
+
+
+@lru_cache(maxsize=None)
+def _columns(kind: str, sheet: str, version: str) -> tuple[ColumnSpec, ...]:
     rows = _column_map().query("workbook == @kind and sheet == @sheet")
     rows = rows[rows[version] != ""]
     return tuple(
@@ -85,7 +90,11 @@ def columns(kind: WorkbookKind, sheet: str, version: str | None = None) -> tuple
 
 def identity_fields(kind: WorkbookKind, version: str | None = None) -> tuple[ColumnSpec, ...]:
     """Rows of the ``Identitas`` sheet: canonical field, kind of value, required, printed label."""
-    version = version or current_version()
+    return _identity_fields(kind, version or current_version())
+
+
+@lru_cache(maxsize=None)
+def _identity_fields(kind: str, version: str) -> tuple[ColumnSpec, ...]:
     rows = _identity_map().query("workbook == @kind")
     rows = rows[rows[version] != ""]
     return tuple(

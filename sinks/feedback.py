@@ -1,0 +1,199 @@
+"""What a steward gets back: their own workbook with the problems marked, plus JSON and a table.
+
+``write_feedback_workbook`` copies the steward's workbook (their values and formulas kept), fills each
+offending cell (errors red, warnings yellow) with a comment holding the message and what was
+expected, and puts a ``Daftar Masalah`` sheet first: the verdict, the file name and one row per
+problem with a link to its cell. A file that cannot be opened gets a fresh workbook with only that
+list. ``feedback_json`` and ``problems_table_rows`` / ``problems_table_markdown`` give the same
+problems to machines and to a Prefect artifact.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from schemas import contract
+
+if TYPE_CHECKING:
+    from schemas.validate import ValidationResult
+    from sources.workbook import WorkbookData
+
+ERROR_COLOUR = "FFC7CE"
+WARNING_COLOUR = "FFEB9C"
+FILLS = {"error": PatternFill("solid", fgColor=ERROR_COLOUR), "warning": PatternFill("solid", fgColor=WARNING_COLOUR)}
+SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Peringatan"}
+VERDICT_LABEL = {"accepted": "Diterima", "accepted_with_warnings": "Diterima dengan peringatan",
+                 "rejected": "Ditolak"}
+LIST_HEADERS = ("No", "Tingkat", "Lembar", "Baris", "Kolom", "Sel", "Nilai", "Masalah", "Yang Diharapkan")
+LIST_WIDTHS = (5, 12, 14, 7, 22, 7, 18, 90, 60)
+#: Row of the list's header in ``Daftar Masalah`` (title lines above it).
+LIST_HEADER_ROW = 5
+COMMENT_AUTHOR = "Pemeriksa SAKIP"
+
+
+def _open_copy(source: Path) -> Workbook | None:
+    """The steward's workbook as an editable openpyxl book, or None when it cannot be opened."""
+    try:
+        return load_workbook(source)
+    except Exception:  # not xlsx, corrupt, encrypted: the list alone goes back
+        return None
+
+
+def _sheet_lookup(book: Workbook) -> dict[str, Worksheet]:
+    return {" ".join(ws.title.split()).casefold(): ws for ws in book.worksheets}
+
+
+def _clear_marks(book: Workbook) -> None:
+    """Remove an earlier feedback from a re-sent copy: the list sheet and our fills and comments."""
+    for ws in list(book.worksheets):
+        if ws.title == contract.PROBLEMS_SHEET:
+            book.remove(ws)
+    ours = {f"00{c}" for c in (ERROR_COLOUR, WARNING_COLOUR)} | {ERROR_COLOUR, WARNING_COLOUR}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.fill is not None and cell.fill.fgColor is not None and cell.fill.fgColor.rgb in ours:
+                    cell.fill = PatternFill()
+                if cell.comment is not None and cell.comment.author == COMMENT_AUTHOR:
+                    cell.comment = None
+
+
+def _cell_notes(problems: pd.DataFrame) -> pd.DataFrame:
+    """One row per marked cell: its sheet, address, worst severity and the comment text."""
+    at_cells = problems[problems["cell"].notna() & problems["sheet"].notna()]
+    if at_cells.empty:
+        return pd.DataFrame(columns=["sheet", "cell", "severity", "text"])
+    text = ("[" + at_cells["severity"].map(SEVERITY_LABEL) + "] " + at_cells["message"]
+            + "\nYang diharapkan: " + at_cells["expected"])
+    notes = at_cells.assign(text=text, worst=at_cells["severity"].eq("error"))
+    return notes.groupby(["sheet", "cell"], as_index=False, sort=False).agg(
+        worst=("worst", "max"), text=("text", "\n\n".join)
+    ).assign(severity=lambda d: d["worst"].map({True: "error", False: "warning"}))
+
+
+def _mark_cells(book: Workbook, problems: pd.DataFrame) -> None:
+    """Fill and comment every cell a problem points at."""
+    sheets = _sheet_lookup(book)
+    for note in _cell_notes(problems).itertuples(index=False):
+        ws = sheets.get(" ".join(str(note.sheet).split()).casefold())
+        if ws is None:
+            continue
+        cell = ws[note.cell]
+        cell.fill = FILLS[note.severity]
+        comment = Comment(note.text, COMMENT_AUTHOR)
+        comment.width, comment.height = 420, min(600, 90 + 18 * note.text.count("\n") + len(note.text) // 3)
+        cell.comment = comment
+
+
+def _summary(result: ValidationResult, file_name: str) -> list[str]:
+    return [
+        f"Hasil pemeriksaan: {VERDICT_LABEL[result.verdict]}",
+        f"Berkas: {file_name}",
+        f"{result.n_errors} kesalahan, {result.n_warnings} peringatan. Kesalahan harus diperbaiki sebelum berkas "
+        "diterima; peringatan perlu diperiksa.",
+    ]
+
+
+def _list_value(value: Any) -> Any:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def _write_list(book: Workbook, result: ValidationResult, file_name: str) -> Worksheet:
+    """The ``Daftar Masalah`` sheet, first in the book and active."""
+    ws = book.create_sheet(contract.PROBLEMS_SHEET, 0)
+    for i, line in enumerate(_summary(result, file_name), start=1):
+        ws.cell(i, 1, line).font = Font(bold=i == 1, size=13 if i == 1 else 11)
+    for j, (header, width) in enumerate(zip(LIST_HEADERS, LIST_WIDTHS), start=1):
+        ws.cell(LIST_HEADER_ROW, j, header).font = Font(bold=True)
+        ws.column_dimensions[ws.cell(LIST_HEADER_ROW, j).column_letter].width = width
+    sheets = {s.title for s in book.worksheets}
+    for i, p in enumerate(result.problems.to_dict("records"), start=1):
+        r = LIST_HEADER_ROW + i
+        values = (i, SEVERITY_LABEL[p["severity"]], p["sheet"], p["row"], p["column"], p["cell"], p["value"],
+                  p["message"], p["expected"])
+        for j, value in enumerate(values, start=1):
+            cell = ws.cell(r, j, _list_value(value))
+            cell.alignment = Alignment(wrap_text=j >= 8, vertical="top")
+        ws.cell(r, 2).fill = FILLS[p["severity"]]
+        target = _link_target(p, sheets)
+        if target:
+            link = ws.cell(r, 6 if _list_value(p["cell"]) else 3)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
+            link.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = ws.cell(LIST_HEADER_ROW + 1, 1)
+    book.active = 0
+    return ws
+
+
+def _link_target(p: dict, sheets: set[str]) -> str | None:
+    sheet = _list_value(p["sheet"])
+    if sheet is None or sheet not in sheets:
+        return None
+    return f"'{sheet}'!{_list_value(p['cell']) or 'A1'}"
+
+
+def write_feedback_workbook(source: Path, result: ValidationResult, out: Path,
+                            data: WorkbookData | None = None) -> Path:
+    """Write the steward's feedback workbook to ``out`` and return it.
+
+    ``data`` (optional) is the reader's result, used only for its file name when the result has none.
+    """
+    file_name = result.file_name or (data.file_name if data is not None else Path(source).name)
+    book = _open_copy(Path(source))
+    if book is None:
+        book = Workbook()
+        book.remove(book.active)
+    else:
+        for ws in book.worksheets:  # the copy is for reading: selections of several sheets confuse Excel
+            ws.sheet_view.tabSelected = False
+        _clear_marks(book)
+        _mark_cells(book, result.problems)
+    _write_list(book, result, file_name)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return out
+
+
+def _records(result: ValidationResult) -> list[dict[str, Any]]:
+    frame = result.problems.astype(object).where(result.problems.notna(), None)
+    records = frame.to_dict("records")
+    return [{k: (int(v) if k == "row" and v is not None else v) for k, v in r.items()} for r in records]
+
+
+def feedback_json(result: ValidationResult, file_name: str | None = None) -> dict[str, Any]:
+    """Machine-readable feedback: file name, verdict, counts per severity and every problem."""
+    return {
+        "file_name": file_name or result.file_name,
+        "verdict": result.verdict,
+        "counts": {"error": result.n_errors, "warning": result.n_warnings},
+        "problems": _records(result),
+    }
+
+
+def problems_table_rows(result: ValidationResult) -> list[dict[str, Any]]:
+    """One dict per problem with the list's Indonesian headers (for ``create_table_artifact``)."""
+    rows = []
+    for i, p in enumerate(_records(result), start=1):
+        values = (i, SEVERITY_LABEL[p["severity"]], p["sheet"], p["row"], p["column"], p["cell"], p["value"],
+                  p["message"], p["expected"])
+        rows.append(dict(zip(LIST_HEADERS, values)))
+    return rows
+
+
+def problems_table_markdown(result: ValidationResult) -> str:
+    """The problems as a Markdown table (for a Prefect markdown artifact)."""
+    head = f"**{result.file_name}: {VERDICT_LABEL[result.verdict]}** ({result.n_errors} kesalahan, " \
+           f"{result.n_warnings} peringatan)\n\n"
+    lines = ["| " + " | ".join(LIST_HEADERS) + " |", "|" + "---|" * len(LIST_HEADERS)]
+    for row in problems_table_rows(result):
+        cells = ["" if v is None else str(v).replace("|", "\\|").replace("\n", " ") for v in row.values()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return head + "\n".join(lines) + "\n"

@@ -1,0 +1,151 @@
+"""Tolerant parsing of the numbers stewards type into workbook cells.
+
+Excel numeric cells pass through. Text is read the way Indonesian and English spreadsheets write it:
+``1.234,5`` and ``1,234.5``, ``95%`` / ``95 %``, ``Rp 1.000.000``, thousands groups ``1.234.567``,
+surrounding and non-breaking spaces. Blank tokens (``contract.BLANK_TOKENS``: ``""``, ``-``, ``NA``,
+``N/A`` ...) become missing. Text that is not a number stays as the original text, so that the schema's
+coercion reports it at its cell. A single separator followed by exactly three digits (``1.234``,
+``1,234``) is ambiguous (a thousand or one point something) and is flagged, never guessed; with a
+``Rp`` prefix it is a thousands separator (rupiah have no decimals).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from numbers import Number
+
+import numpy as np
+import pandas as pd
+
+from schemas import contract
+
+_SPACES = r"[\s\u00a0\u2007\u202f]+"
+_RP = r"(?i)^rp\.?"
+_NA_PREFIX = r"(?:n/a|n\.a\.|na|#n/a)\s*[-\u2013\u2014:(]"  # "N/A - Diukur Akhir Tahun"
+_PATTERNS = {  # class -> full-match pattern of the unsigned body, in priority order
+    "plain": r"\d+",
+    "sci": r"\d+(?:\.\d+)?[eE][+-]?\d+",
+    "id_full": r"\d{1,3}(?:\.\d{3})+,\d+",
+    "en_full": r"\d{1,3}(?:,\d{3})+\.\d+",
+    "id_multi": r"\d{1,3}(?:\.\d{3}){2,}",
+    "en_multi": r"\d{1,3}(?:,\d{3}){2,}",
+    "single3": r"[1-9]\d{0,2}[.,]\d{3}",
+    "decimal": r"\d*[.,]\d+",
+}
+
+
+@dataclass(frozen=True)
+class ParsedNumbers:
+    """Result of parsing one column, aligned on its index.
+
+    ``values``: float where a number was read, NaN where blank, the original object otherwise
+    (text that is not a number, or an ambiguous number); ``ambiguous``: True where the text was an
+    ambiguous ``1.234`` / ``1,234``.
+    """
+
+    values: pd.Series
+    ambiguous: pd.Series
+
+
+def _is_numeric_cell(value: object) -> bool:
+    return isinstance(value, Number) and not isinstance(value, bool)
+
+
+def _classify(body: pd.Series) -> pd.Series:
+    """The pattern class of each unsigned number body (``None`` when no pattern matches)."""
+    masks = [body.str.fullmatch(p).fillna(False).astype(bool) for p in _PATTERNS.values()]
+    return pd.Series(np.select(masks, list(_PATTERNS), default=None), index=body.index, dtype=object)
+
+
+def _normalise_body(body: pd.Series, kind: pd.Series, rupiah: pd.Series) -> pd.Series:
+    """The body rewritten as a Python float literal, by class (NaN where not a number)."""
+    comma_decimal = body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    dot_decimal = body.str.replace(",", "", regex=False)
+    thousands = body.str.replace(r"[.,]", "", regex=True)
+    is_id = kind.isin(["id_full", "id_multi"])
+    is_en = kind.isin(["en_full", "en_multi"])
+    conditions = [
+        kind.isin(["plain", "sci"]),
+        is_id,
+        is_en,
+        (kind == "single3") & rupiah,
+        kind == "decimal",
+    ]
+    choices = [body, comma_decimal, dot_decimal, thousands, body.str.replace(",", ".", regex=False)]
+    return pd.Series(np.select(conditions, choices, default=None), index=body.index, dtype=object)
+
+
+def _parse_text(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse text cells: (numbers or NaN, blank mask, ambiguous mask)."""
+    clean = text.str.replace(_SPACES, " ", regex=True).str.strip()
+    folded = clean.str.casefold()
+    blank = folded.isin(contract.BLANK_TOKENS) | folded.str.match(_NA_PREFIX).fillna(False).astype(bool)
+    rupiah = clean.str.contains(_RP, regex=True)
+    body = (
+        clean.str.replace(_RP, "", regex=True)
+        .str.replace(r"%$", "", regex=True)
+        .str.replace(r"[\s']", "", regex=True)
+        .str.replace("\u2212", "-", regex=False)
+    )
+    sign = body.str.extract(r"^([+-]?)(.*)$", expand=True)
+    kind = _classify(sign[1])
+    literal = _normalise_body(sign[1], kind, rupiah)
+    numbers = pd.to_numeric(sign[0] + literal.fillna("x"), errors="coerce").astype("float64")
+    ambiguous = (kind == "single3") & ~rupiah
+    return numbers, blank, ambiguous
+
+
+def parse_numbers(values: pd.Series) -> ParsedNumbers:
+    """Parse a column of raw cell values (one element per cell, any index).
+
+    Numeric cells become float; text is parsed as described in the module docstring. Booleans and
+    other objects (dates) stay as they are, so the schema reports them as not a number.
+    """
+    raw = values.astype(object)
+    kinds = raw.map(type)
+    is_text = kinds.eq(str)
+    is_number = raw.map(_is_numeric_cell).astype(bool)
+    is_missing = raw.isna() & ~is_number
+    out = raw.where(~is_number, pd.to_numeric(raw.where(is_number), errors="coerce").astype("float64"))
+    out = out.where(~is_missing, np.nan)
+    out = out.where(~raw.map(lambda v: isinstance(v, bool)).astype(bool), raw.astype(str).str.upper())
+    ambiguous = pd.Series(False, index=raw.index)
+    if is_text.any():
+        numbers, blank, amb = _parse_text(raw[is_text].astype(str))
+        parsed = numbers.astype(object).where(numbers.notna(), raw[is_text])
+        parsed = parsed.where(~blank, np.nan).where(~amb, raw[is_text])
+        out = out.where(~is_text, parsed.reindex(raw.index))
+        ambiguous = amb.reindex(raw.index, fill_value=False).astype(bool)
+    return ParsedNumbers(values=out, ambiguous=ambiguous)
+
+
+def parse_number(value: object) -> float | object:
+    """One cell: a float, NaN for blank, or the value itself when it is not a number or is ambiguous."""
+    return parse_numbers(pd.Series([value], dtype=object)).values.iloc[0]
+
+
+def ambiguous_readings(text: str) -> tuple[float, float]:
+    """The two readings of an ambiguous ``1.234`` / ``1,234``: (as thousands, as decimal)."""
+    body = text.strip().replace("\u00a0", "").replace(" ", "")
+    sign = -1.0 if body.startswith("-") else 1.0
+    digits = body.lstrip("+-")
+    return sign * float(digits.replace(".", "").replace(",", "")), sign * float(digits.replace(",", "."))
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell or a blank token (``-``, ``NA``, ``N/A`` ...)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str):
+        folded = " ".join(value.replace("\u00a0", " ").split()).casefold()
+        return folded in contract.BLANK_TOKENS or re.match(_NA_PREFIX, folded) is not None
+    return False
+
+
+def is_temporal(value: object) -> bool:
+    """True for date and time cells (never numbers, even though Excel stores them as numbers)."""
+    return isinstance(value, (date, datetime, time))

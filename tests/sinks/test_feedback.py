@@ -1,0 +1,124 @@
+"""Steward feedback (sinks.feedback): the marked copy of their workbook, the list sheet, JSON, table."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from schemas import contract
+from schemas.validate import ValidationResult, validate_workbook
+from sinks.feedback import (ERROR_COLOUR, LIST_HEADER_ROW, LIST_HEADERS, WARNING_COLOUR, feedback_json,
+                            problems_table_markdown, problems_table_rows, write_feedback_workbook)
+from sources.workbook import read_workbook
+from tests.schemas import workbook_factory as wf
+
+OUR_COLOURS = {ERROR_COLOUR: "error", WARNING_COLOUR: "warning"}
+
+
+def _defective(book) -> None:
+    book["Kinerja"]["F3"] = None  # kendala_expected (warning)
+    book["Sampling"]["C3"] = "lima"  # number_invalid (error)
+    book["Sampling"]["E2"] = 7  # ms_tms_mismatch at Diuji D2 (error)
+    book["Pemeriksaan"]["D2"] = 3  # mk_tmk_mismatch at B2 (error)
+    book["Anggaran"]["C2"] = "400.000"  # number_ambiguous (error)
+    book["Identitas"]["B2"] = "LOKA-MBR"  # unit_mismatch_folder (error)
+
+
+def _validated(tmp_path: Path) -> tuple[Path, ValidationResult]:
+    path = wf.damage(wf.write_monthly(tmp_path), _defective)
+    return path, validate_workbook(read_workbook(path), wf.monthly_context(path))
+
+
+def _filled_cells(path: Path) -> dict[tuple[str, str], str]:
+    """(sheet, cell) -> severity of every cell filled with one of our colours, outside the list."""
+    book = load_workbook(path)
+    found = {}
+    for ws in book.worksheets:
+        if ws.title == contract.PROBLEMS_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                rgb = cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type else None
+                if isinstance(rgb, str) and rgb[-6:] in OUR_COLOURS:
+                    found[(ws.title, cell.coordinate)] = OUR_COLOURS[rgb[-6:]]
+    return found
+
+
+def test_exactly_the_problem_cells_are_marked(tmp_path: Path) -> None:
+    source, result = _validated(tmp_path)
+    out = write_feedback_workbook(source, result, tmp_path / "out" / "umpan_balik.xlsx")
+    at_cells = result.problems[result.problems["cell"].notna()]
+    expected = {(s, c): sev for s, c, sev in zip(at_cells["sheet"], at_cells["cell"], at_cells["severity"])}
+    assert {"kendala_expected", "number_invalid", "ms_tms_mismatch", "mk_tmk_mismatch", "number_ambiguous",
+            "unit_mismatch_folder"} <= set(result.problems["rule_id"])
+    assert _filled_cells(out) == expected
+    book = load_workbook(out)
+    comment = book["Sampling"]["D2"].comment
+    assert comment is not None and "MS (7) + TMS (0) tidak sama dengan Diuji (10)" in comment.text
+    assert "Yang diharapkan: MS + TMS = Diuji" in comment.text
+    assert book["Sampling"]["C3"].value == "lima", "the steward's values are kept"
+
+
+def test_the_problem_list_has_one_row_per_problem_with_links(tmp_path: Path) -> None:
+    source, result = _validated(tmp_path)
+    out = write_feedback_workbook(source, result, tmp_path / "umpan_balik.xlsx")
+    book = load_workbook(out)
+    assert book.sheetnames[0] == contract.PROBLEMS_SHEET
+    ws = book[contract.PROBLEMS_SHEET]
+    assert "Ditolak" in ws["A1"].value and source.name in ws["A2"].value
+    assert tuple(c.value for c in ws[LIST_HEADER_ROW]) == LIST_HEADERS
+    rows = list(ws.iter_rows(min_row=LIST_HEADER_ROW + 1, values_only=True))
+    assert len(rows) == len(result.problems)
+    assert [r[1] for r in rows] == [{"error": "Kesalahan", "warning": "Peringatan"}[s]
+                                    for s in result.problems["severity"]]
+    first_cell_row = next(i for i, r in enumerate(rows) if r[5]) + LIST_HEADER_ROW + 1
+    link = ws.cell(first_cell_row, 6).hyperlink
+    sheet, cell = ws.cell(first_cell_row, 3).value, ws.cell(first_cell_row, 6).value
+    assert link is not None and link.location == f"'{sheet}'!{cell}"
+
+
+def test_feedback_on_feedback_replaces_the_earlier_marks(tmp_path: Path) -> None:
+    source, result = _validated(tmp_path)
+    first = write_feedback_workbook(source, result, tmp_path / "first.xlsx")
+    clean = validate_workbook(read_workbook(wf.write_monthly(tmp_path / "clean")), wf.monthly_context())
+    second = write_feedback_workbook(first, clean, tmp_path / "second.xlsx")
+    assert _filled_cells(second) == {}
+    book = load_workbook(second)
+    assert book.sheetnames.count(contract.PROBLEMS_SHEET) == 1
+    assert "Diterima" in book[contract.PROBLEMS_SHEET]["A1"].value
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"bukan excel", id="a text file"),
+        pytest.param(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 100, id="an encrypted workbook"),
+        pytest.param(b"PK\x03\x04" + b"\0" * 50, id="a corrupt zip"),
+    ],
+)
+def test_an_unopenable_file_gets_a_fresh_list_only_workbook(tmp_path: Path, content: bytes) -> None:
+    source = tmp_path / "BPOM-KPG_2023-06.xlsx"
+    source.write_bytes(content)
+    result = validate_workbook(read_workbook(source), wf.monthly_context(source))
+    out = write_feedback_workbook(source, result, tmp_path / "umpan_balik.xlsx")
+    book = load_workbook(out)
+    assert book.sheetnames == [contract.PROBLEMS_SHEET]
+    ws = book[contract.PROBLEMS_SHEET]
+    assert ws.cell(LIST_HEADER_ROW + 1, 8).value == result.problems["message"].iloc[0]
+    assert source.name in ws.cell(LIST_HEADER_ROW + 1, 8).value
+
+
+def test_json_and_table_carry_the_same_problems(tmp_path: Path) -> None:
+    source, result = _validated(tmp_path)
+    payload = feedback_json(result, source.name)
+    assert json.loads(json.dumps(payload)) == payload, "plain JSON types only"
+    assert payload["verdict"] == "rejected" and payload["file_name"] == source.name
+    assert payload["counts"] == {"error": result.n_errors, "warning": result.n_warnings}
+    assert len(payload["problems"]) == len(result.problems)
+    assert all(p["row"] is None or isinstance(p["row"], int) for p in payload["problems"])
+    rows = problems_table_rows(result)
+    assert len(rows) == len(result.problems) and set(rows[0]) == set(LIST_HEADERS)
+    markdown = problems_table_markdown(result)
+    assert markdown.count("\n| ") == len(result.problems) + 1 and "Ditolak" in markdown
