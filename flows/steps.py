@@ -133,22 +133,28 @@ def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | No
     with engine.connect() as conn:
         inputs = read.unit_year_inputs(conn, unit, year)
     if inputs.plan_indicator.empty:
-        return ValidationContext(**base)
+        return ValidationContext(**base, plan_years=plan_years(engine, unit))
     earlier = inputs.indicator_month[inputs.indicator_month["month"] < (month or 0)]
     budget_before = inputs.budget_month[inputs.budget_month["month"] < (month or 0)]
     current = inputs.submissions.query("kind == 'bulanan' and month == @month and is_current")
     deadline = periods.deadline(year, month, settings.deadline_day) if isinstance(month, int) else today
     return ValidationContext(
         **base,
-        plan=plan_frames(inputs),
+        plan=plan_frames(inputs), plan_year=year, plan_years=plan_years(engine, unit),
         previous_kinerja=earlier[earlier["month"] == earlier["month"].max()] if not earlier.empty else None,
         spent_before=budget_before.groupby(["ro_code", "expense_type"], as_index=False)["spent_month_rp"].sum()
         .rename(columns={"spent_month_rp": "spent_rp"}),
         sampling_before=inputs.sampling[inputs.sampling["month"] < (month or 0)],
         inspection_before=inputs.inspection[inputs.inspection["month"] < (month or 0)],
         is_replacement=not current.empty,
-        past_deadline=today > deadline,
+        past_deadline=today > deadline, deadline=deadline,
     )
+
+
+def plan_years(engine: Engine, unit_code: str) -> tuple[int, ...]:
+    """Years for which the unit has a current plan on file."""
+    subs = load.current_submissions(engine, unit_code=unit_code)
+    return tuple(sorted(int(y) for y in subs.loc[subs["kind"] == PLAN, "year"].dropna().unique()))
 
 
 def plan_frames(inputs: read.UnitYearInputs) -> dict[str, pd.DataFrame]:
@@ -172,6 +178,12 @@ def write_feedback(prepared: PreparedFile, settings: Settings) -> dict[str, str]
     return {"xlsx": str(xlsx), "json": str(json_path)}
 
 
+def unit_year_recompute(settings: Settings, unit_code: str, year: int | None, policy_file: Path | None = None):
+    """The function a load calls, inside its transaction, to recompute a unit-year's derived facts."""
+    resolve = policy_resolver(settings, policy_file)
+    return lambda inputs: derive_unit_year(inputs, resolve(unit_code, year), settings.deadline_day, settings.timezone)
+
+
 def policy_resolver(settings: Settings, policy_file: Path | None = None):
     """A function (unit_code, year) -> ScoringPolicy: one file for all, or the year's policy with overrides."""
     if policy_file is not None:
@@ -188,20 +200,21 @@ def store_file(engine: Engine, prepared: PreparedFile, settings: Settings, polic
     data, result = prepared.data, prepared.result
     meta = submission_meta(prepared)
     problems = result.problems
-    counts = dict(n_errors=int((problems["severity"] == "error").sum()),
-                  n_warnings=int((problems["severity"] == "warning").sum()))
+    counts = dict(n_errors=result.n_errors, n_warnings=result.n_warnings)
     common = dict(**base, verdict=result.verdict, unit_code=meta.unit_code, kind=meta.kind, year=meta.year,
                   month=meta.month, feedback_xlsx=prepared.feedback_paths.get("xlsx"),
                   feedback_json=prepared.feedback_paths.get("json"), **counts)
+    recompute = unit_year_recompute(settings, meta.unit_code, meta.year, policy_file)
     if result.verdict == "rejected":
-        submission_id = load.record_submission(engine, meta, result.verdict, problems)
+        known = bool(meta.unit_code) and meta.year is not None and meta.kind is not None
+        submission_id = load.record_submission(engine, meta, result.verdict, problems, recompute if known else None)
         archive(prepared, settings, "ditolak")
         return FileOutcome(**common, status="rejected", submission_id=submission_id)
-    resolve = policy_resolver(settings, policy_file)
-    recompute = lambda inputs: derive_unit_year(inputs, resolve(meta.unit_code, meta.year), settings.deadline_day,
-                                                settings.timezone)
-    loader = load.load_plan if data.kind == PLAN else load.load_monthly
-    loaded = loader(engine, data.frames, meta, result.verdict, problems, recompute)
+    if data.kind == PLAN:
+        loaded = load.load_plan(engine, result.frames, meta, result.verdict, problems, recompute,
+                                identity=result.identity or data.identity)
+    else:
+        loaded = load.load_monthly(engine, result.frames, meta, result.verdict, problems, recompute)
     archive(prepared, settings, "diterima")
     return FileOutcome(**common, status="loaded", submission_id=loaded.submission_id)
 
@@ -209,7 +222,7 @@ def store_file(engine: Engine, prepared: PreparedFile, settings: Settings, polic
 def submission_meta(prepared: PreparedFile) -> load.SubmissionMeta:
     """Audit metadata of a file; identity fields that could not be read are left empty."""
     ident = prepared.data.identity if prepared.data else {}
-    kind = prepared.data.kind if prepared.data and prepared.data.kind else "tidak_dikenal"
+    kind = prepared.data.kind if prepared.data and prepared.data.kind else None
     return load.SubmissionMeta(
         unit_code=str(ident.get("unit_code") or prepared.unit_folder or ""), kind=kind,
         year=ident.get("year") if isinstance(ident.get("year"), int) else None,
@@ -282,8 +295,39 @@ def describe_report(result) -> str:
 def add_override(engine: Engine, settings: Settings, unit_code: str, year: int, month: int, indicator_code: str,
                  capaian_pct: float, reason: str, set_by: str, policy_file: Path | None = None) -> int:
     """Record an audited manual capaian override and recompute the unit-year's scores."""
-    resolve = policy_resolver(settings, policy_file)
-    recompute = lambda inputs: derive_unit_year(inputs, resolve(unit_code, year), settings.deadline_day,
-                                                settings.timezone)
+    recompute = unit_year_recompute(settings, unit_code, year, policy_file)
     return load.add_override(engine, unit_code=unit_code, year=year, month=month, indicator_code=indicator_code,
                              capaian_pct=capaian_pct, reason=reason, set_by=set_by, recompute=recompute)
+
+
+def _sibling(path: Path, unit: str, year: int, month: int | None) -> Path | None:
+    """The plan (month None) or a month's file of the same unit beside ``path``, if the steward has it."""
+    name = f"{unit}_{year}_rencana.xlsx" if month is None else f"{unit}_{year}-{month:02d}.xlsx"
+    candidate = path.with_name(name)
+    return candidate if candidate.exists() and candidate != path else None
+
+
+def validate_offline(path: Path, plan_path: Path | None = None, today: date | None = None) -> tuple[ValidationResult, WorkbookData]:
+    """``sakip validate``: the same checks on a steward's machine, without the warehouse.
+
+    A monthly file is checked against ``plan_path`` or the unit's plan beside it
+    (``<KODE>_<YYYY>_rencana.xlsx``), and against last month's file there for the cumulative rules;
+    without a plan the plan-dependent rules are skipped with a warning."""
+    from reference.master import units
+
+    data = read_workbook(path)
+    folder = path.resolve().parent.name
+    base = dict(folder_unit=folder if folder in set(units()["code"]) else None, file_name=path.name,
+                offline=True, today=today or date.today())
+    unit, year, month = (data.identity.get(k) for k in ("unit_code", "year", "month"))
+    if data.kind == PLAN or not unit or not isinstance(year, int):
+        return validate_workbook(data, ValidationContext(**base)), data
+    plan_path = plan_path or _sibling(path, unit, year, None)
+    plan = validate_workbook(read_workbook(plan_path), ValidationContext(offline=True)) if plan_path else None
+    previous = _sibling(path, unit, year, month - 1) if isinstance(month, int) and month > 1 else None
+    previous_kinerja = (validate_workbook(read_workbook(previous), ValidationContext(offline=True)).frames.get("Kinerja")
+                        if previous else None)
+    context = ValidationContext(**base, plan=plan.frames if plan and plan.frames else None,
+                                plan_year=year if plan else None, plan_years=(year,) if plan else (),
+                                previous_kinerja=previous_kinerja)
+    return validate_workbook(data, context), data

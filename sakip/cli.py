@@ -95,7 +95,7 @@ def validate(file: Annotated[Path, typer.Argument(exists=False)],
              as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON")] = False,
              plan: Annotated[Optional[Path], typer.Option("--plan", help="Workbook rencana unit (untuk laporan bulanan)")] = None) -> None:
     """Memeriksa satu workbook secara luring, sama seperti saat dikirim. Keluar 0 bila diterima, 1 bila ditolak."""
-    from flows.offline import validate_offline
+    from flows.steps import validate_offline
 
     result, data = validate_offline(file, plan)
     if feedback is not None:
