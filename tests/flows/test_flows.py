@@ -1,0 +1,73 @@
+"""The Prefect flows, run for real under Prefect's test harness (a temporary local server, once per
+session): plan and collection of Kupang's workbooks, a corrupt file from another unit that must not stop
+Kupang, the quarter-loaded event, artifacts, and the quarterly reports flow."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+import kupang
+from sakip import settings as settings_module
+
+pytestmark = pytest.mark.prefect
+
+
+@pytest.fixture(scope="module", autouse=True)
+def harness():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings for the flows: a fresh SQLite warehouse, inbox and output folder under tmp_path."""
+    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
+    settings_module.get_settings.cache_clear()
+    yield tmp_path
+    settings_module.get_settings.cache_clear()
+
+
+def _corrupt_file_from_another_unit(inbox: Path) -> Path:
+    path = inbox / "BBPOM-SBY" / "BBPOM-SBY_2023-06.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    return path
+
+
+def test_collection_flow_loads_one_unit_and_rejects_anothers_bad_file(env: Path):
+    from flows.collect import collect_month
+    from flows.plan import load_plans
+
+    kupang.write_kupang_inbox(env / "inbox")
+    bad = _corrupt_file_from_another_unit(env / "inbox")
+    plans = load_plans(2023)
+    assert [row["status"] for row in plans] == ["loaded"]
+    for month in range(1, 6):
+        collect_month(f"2023-{month:02d}")
+    june = {row["file_name"]: row for row in collect_month("2023-06")}
+    assert june["BPOM-KPG_2023-06.xlsx"]["status"] == "loaded"
+    assert june[bad.name]["status"] == "rejected"
+    feedback = Path(june[bad.name]["feedback_xlsx"])
+    assert feedback.exists(), "the steward of the bad file still gets a feedback workbook"
+    again = collect_month("2023-06")
+    assert {row["status"] for row in again} == {"duplicate"}
+
+
+def test_reports_flow_builds_the_complete_units_quarter_and_the_national_roll_up(env: Path):
+    from flows.collect import collect_month
+    from flows.plan import load_plans
+    from flows.report import quarterly_reports
+
+    kupang.write_kupang_inbox(env / "inbox")
+    load_plans(2023)
+    for month in range(1, 7):
+        collect_month(f"2023-{month:02d}")
+    rows = quarterly_reports("2023-Q2")
+    assert len(rows) == 2 and not any(r["laporan"].startswith("GAGAL") for r in rows)
+    assert sorted(p.suffix for p in (env / "out" / "laporan").rglob("*_v1.*") if p.suffix in {".docx", ".pdf"}) == \
+        [".docx", ".docx", ".pdf", ".pdf"]
+    assert quarterly_reports("2023-Q2") == rows, "same data: the same report versions, nothing rebuilt"
