@@ -136,3 +136,30 @@ def test_the_120_cap_policy_gives_99_35(engine, tmp_path):
     _run(engine, tmp_path, policy_file=CAP120)
     total = _scores(engine).query("level == 'total'").iloc[0]
     assert total["value_pct"] == pytest.approx(99.35, abs=TOL)
+
+
+def test_a_corrected_resubmission_replaces_the_month_and_its_quarter_scores(loaded):
+    engine, settings, _ = loaded
+    before = _scores(engine).set_index(["level", "item_code"])["value_pct"]
+    identity, frames = kupang.monthly_workbook(6)
+    kinerja = frames["Kinerja"]
+    code = kupang.catalogue_code()["7.1"]  # penindakan: 25 of a TW II target of 50 -> 50,00
+    frames["Kinerja"] = kinerja.assign(realisasi=kinerja["realisasi"].mask(kinerja["indicator_code"] == code, 40.0))
+    identity = {**identity, "revision_note": "Koreksi realisasi penindakan setelah verifikasi berkas perkara"}
+    path = settings.inbox / kupang.UNIT / f"{kupang.UNIT}_2023-06_rev1.xlsx"
+    from sinks.templates import write_workbook
+
+    write_workbook("bulanan", identity, frames, path)
+    outcome = steps.process_files(engine, steps.select_files(settings, "bulanan", 2023, 6), settings)
+    assert [o.status for o in outcome if o.file_name == path.name] == ["loaded"]
+    subs = _view(engine, "SELECT file_name, version, is_current FROM v_submission WHERE unit_code = :u "
+                         "AND kind = 'bulanan' AND month = 6 ORDER BY version", u=kupang.UNIT)
+    assert subs["version"].tolist() == [1, 2]
+    assert subs["is_current"].astype(bool).tolist() == [False, True]
+    after = _scores(engine).set_index(["level", "item_code"])["value_pct"]
+    sk7 = kupang._sasaran().set_index("fixture_code")["sk_code"]["SK7"]
+    assert after[("indicator", code)] == pytest.approx(80.0, abs=TOL)
+    assert after[("sasaran", sk7)] == pytest.approx(80.0, abs=TOL)
+    assert after[("total", "TOTAL")] > before[("total", "TOTAL")]
+    unchanged = [k for k in before.index if k[0] == "indicator" and k[1] != code]
+    pd.testing.assert_series_equal(after[unchanged], before[unchanged])

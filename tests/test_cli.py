@@ -1,0 +1,120 @@
+"""The ``sakip`` command line as a steward and an operator use it (Typer's runner, no Prefect server)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+import kupang
+from sakip import settings as settings_module
+from sakip.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
+    settings_module.get_settings.cache_clear()
+    yield tmp_path
+    settings_module.get_settings.cache_clear()
+
+
+@pytest.fixture
+def kupang_files(tmp_path: Path) -> list[Path]:
+    """The steward's own folder: the plan and months January-June side by side."""
+    return kupang.write_kupang_inbox(tmp_path / "laptop", months=range(1, 7))
+
+
+def test_validate_a_clean_month_against_the_plan_beside_it_exits_0(kupang_files):
+    result = runner.invoke(app, ["validate", str(kupang_files[6])])
+    assert result.exit_code == 0, result.output
+    assert "DITERIMA" in result.output and "DITOLAK" not in result.output
+
+
+def _damage(path: Path, cell: str, value: object) -> Path:
+    book = load_workbook(path)
+    book["Kinerja"][cell] = value
+    book.save(path)
+    return path
+
+
+def test_validate_a_defective_month_exits_1_and_marks_exactly_the_bad_cell(kupang_files, tmp_path):
+    bad = _damage(kupang_files[6], "B2", "sembilan puluh delapan")
+    feedback = tmp_path / "umpan-balik.xlsx"
+    result = runner.invoke(app, ["validate", str(bad), "--feedback", str(feedback)])
+    assert result.exit_code == 1, result.output
+    assert "DITOLAK" in result.output and "Kinerja/B2" in result.output
+    from sinks.feedback import ERROR_COLOUR
+
+    book = load_workbook(feedback)
+    red = {(ws.title, c.coordinate) for ws in book.worksheets if ws.title != "Daftar Masalah"
+           for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb and c.fill.fgColor.rgb.endswith(ERROR_COLOUR[-6:])}
+    assert red == {("Kinerja", "B2")}, "exactly the defective cell is marked as an error"
+    assert "angka" in book["Kinerja"]["B2"].comment.text
+
+
+def test_validate_json_is_machine_readable(kupang_files):
+    result = runner.invoke(app, ["validate", str(kupang_files[0]), "--json"])
+    payload = json.loads(result.output)
+    assert payload["verdict"] in {"accepted", "accepted_with_warnings"}
+    assert {p["rule_id"] for p in payload["problems"]} <= {"allocation_sum_mismatch"}
+
+
+def test_validate_a_file_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / "BPOM-KPG_2023-06.xlsx"
+    path.write_text("bukan excel")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "BPOM-KPG_2023-06.xlsx" in result.output
+
+
+def test_templates_are_prefilled_for_the_unit(env, kupang_files):
+    plan = env / "rencana.xlsx"
+    assert runner.invoke(app, ["template", "plan", "--unit", "Balai POM di Kupang", "--year", "2024", "-o", str(plan)]).exit_code == 0
+    codes = {r[1] for r in load_workbook(plan)["Indikator"].iter_rows(min_row=2, values_only=True) if r[1]}
+    assert "IKU-OBAT-MS" in codes and len(codes) == 29
+    monthly = env / "bulanan.xlsx"
+    result = runner.invoke(app, ["template", "monthly", "--unit", "BPOM-KPG", "--year", "2024", "--month", "1",
+                                 "-o", str(monthly)])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in load_workbook(monthly)["Kinerja"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert {r[0] for r in rows} == codes
+
+
+def test_unknown_unit_is_refused_with_a_clear_message(env):
+    result = runner.invoke(app, ["template", "plan", "--unit", "Balai Antah Berantah", "--year", "2024", "-o", "x.xlsx"])
+    assert result.exit_code != 0
+    assert "tidak dikenal" in result.output
+
+
+def test_collect_then_override_is_audited_and_rescored(env):
+    kupang.write_kupang_inbox(env / "inbox")
+    assert runner.invoke(app, ["plan", "--year", "2023"]).exit_code == 0
+    for month in range(1, 7):
+        result = runner.invoke(app, ["collect", "--period", f"2023-{month:02d}"])
+        assert result.exit_code == 0 and "loaded" in result.output, result.output
+    result = runner.invoke(app, ["override", "--unit", "BPOM-KPG", "--year", "2023", "--month", "6",
+                                 "--indicator", "IKU-PENINDAKAN", "--value", "100", "--reason",
+                                 "Putusan pengadilan diterima setelah batas waktu", "--by", "Kepala Subbag TU"])
+    assert result.exit_code == 0, result.output
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{env / 'warehouse.sqlite'}")
+    with engine.connect() as conn:
+        audited = conn.execute(text("SELECT reason, set_by FROM audit_capaian_override")).all()
+        capaian = conn.execute(text("SELECT capaian_pct, override_id FROM v_indicator_capaian WHERE unit_code='BPOM-KPG' "
+                                    "AND month=6 AND indicator_code='IKU-PENINDAKAN'")).one()
+    assert audited == [("Putusan pengadilan diterima setelah batas waktu", "Kepala Subbag TU")]
+    assert capaian.capaian_pct == pytest.approx(100.0) and capaian.override_id is not None
+
+
+def test_collect_rejects_a_malformed_period(env):
+    result = runner.invoke(app, ["collect", "--period", "2023/06"])
+    assert result.exit_code != 0
+    assert "YYYY-MM" in result.output
