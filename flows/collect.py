@@ -40,6 +40,8 @@ def run_files(engine, files, settings, policy_file: str | None) -> list[steps.Fi
         stored = tasks.store_file(engine, prepared.result(), settings, policy_file, return_state=True)
         outcomes.append(stored.result() if not stored.is_failed()
                         else steps.failed_outcome(file, stored.result(raise_on_failure=False)))
+    for year in sorted({o.year for o in outcomes if o.year is not None and o.status in ("loaded", "rejected")}):
+        tasks.refresh_reporting_status(engine, settings, year)
     return outcomes
 
 

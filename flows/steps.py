@@ -100,6 +100,12 @@ def select_files(settings: Settings, kind: str, year: int, month: int | None = N
     return files[named | unnamed].sort_values(["unit_folder", "name_month", "file_name"], na_position="last")
 
 
+def _folder(file: Mapping) -> str | None:
+    """The file's unit folder; None for a file in the inbox root (pandas gives a missing value as NaN)."""
+    folder = file.get("unit_folder")
+    return folder if isinstance(folder, str) and folder else None
+
+
 def _received_at(modified_at: object, tz: str) -> datetime:
     stamp = pd.Timestamp(modified_at)
     return (stamp.tz_localize(tz) if stamp.tzinfo is None else stamp.tz_convert(tz)).to_pydatetime()
@@ -108,7 +114,7 @@ def _received_at(modified_at: object, tz: str) -> datetime:
 def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date | None = None) -> PreparedFile:
     """Hash, read and validate one inbox file and write its feedback; touches no warehouse table."""
     path = Path(file["path"])
-    prepared = PreparedFile(path=path, unit_folder=file.get("unit_folder"), sha256=file["sha256"],
+    prepared = PreparedFile(path=path, unit_folder=_folder(file), sha256=file["sha256"],
                             size_bytes=int(file["size_bytes"]),
                             received_at=_received_at(file["modified_at"], settings.timezone))
     seen = load.submission_by_hash(engine, prepared.sha256)
@@ -247,8 +253,18 @@ def archive(prepared: PreparedFile, settings: Settings, outcome: str) -> Path:
 def failed_outcome(file: Mapping, error: BaseException) -> FileOutcome:
     """The outcome of a file whose processing raised: reported, and the run goes on with other files."""
     LOG.exception("processing %s failed", file.get("file_name"))
-    return FileOutcome(file_name=str(file.get("file_name")), unit_folder=file.get("unit_folder"),
+    return FileOutcome(file_name=str(file.get("file_name")), unit_folder=_folder(file),
                        sha256=str(file.get("sha256")), status="gagal", verdict=f"{type(error).__name__}: {error}")
+
+
+def refresh_reporting_status(engine: Engine, settings: Settings, year: int) -> int:
+    """Recompute the national reporting completeness of a year (every unit, every expected month)."""
+    from transforms.completeness import year_status
+
+    with engine.connect() as conn:
+        units, submissions = read.year_reporting_inputs(conn, year)
+    status = year_status(units, submissions, settings.deadline_day, settings.timezone)
+    return load.replace_reporting_status(engine, year, status)
 
 
 def process_files(engine: Engine, files: pd.DataFrame, settings: Settings, policy_file: Path | None = None,
@@ -262,6 +278,8 @@ def process_files(engine: Engine, files: pd.DataFrame, settings: Settings, polic
             outcomes.append(store_file(engine, prepare_file(engine, file, settings, today), settings, policy_file))
         except Exception as error:  # noqa: BLE001 - isolate one file's failure from the others
             outcomes.append(failed_outcome(file, error))
+    for year in sorted({o.year for o in outcomes if o.year is not None and o.status in ("loaded", "rejected")}):
+        refresh_reporting_status(engine, settings, year)
     return outcomes
 
 

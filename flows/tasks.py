@@ -15,3 +15,5 @@ prepare_file = task(steps.prepare_file, name="baca-dan-validasi", cache_policy=N
                     task_run_name="validasi-{file[file_name]}")
 store_file = task(steps.store_file, name="muat-ke-warehouse", cache_policy=NO_CACHE, retries=2,
                   retry_delay_seconds=5, task_run_name="muat-{prepared.path.name}")
+refresh_reporting_status = task(steps.refresh_reporting_status, name="kelengkapan-pelaporan", cache_policy=NO_CACHE,
+                                retries=2, retry_delay_seconds=5, task_run_name="kelengkapan-{year}")

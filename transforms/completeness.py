@@ -56,3 +56,28 @@ def reporting_status(expected: pd.DataFrame, submissions: pd.DataFrame, deadline
                      accepted=out["accepted"].fillna(False).astype(bool),
                      n_versions=out["n_versions"].fillna(0).astype(int))
     return out[STATUS_COLUMNS].sort_values(_KEYS).reset_index(drop=True)
+
+
+def expected_months(units: pd.DataFrame, submissions: pd.DataFrame) -> pd.DataFrame:
+    """Months every unit is expected to have reported: January to the latest month of the year for
+    which any unit's monthly file has arrived (the collection of that month has begun nationally).
+
+    ``units``: unit_code (the units active in the year); ``submissions``: year, month, kind.
+    One row per unit × year × month. A transform has no clock, so the national progress of the
+    collection stands in for "today": a unit that sent nothing still appears, as not received.
+    """
+    monthly = submissions[(submissions["kind"] == "bulanan") & submissions["month"].notna()]
+    last = monthly.groupby("year", as_index=False)["month"].max()
+    months = last.merge(pd.DataFrame({"_m": range(1, 13)}), how="cross").query("_m <= month")
+    grid = units[["unit_code"]].drop_duplicates().merge(months[["year", "_m"]], how="cross")
+    return grid.rename(columns={"_m": "month"})[_KEYS].astype({"year": int, "month": int})
+
+
+def year_status(units: pd.DataFrame, submissions: pd.DataFrame, deadline_day: int, tz: str) -> pd.DataFrame:
+    """Completeness of every unit for one year (``reporting_status`` over ``expected_months``).
+
+    ``submissions``: every submission of the year (all kinds, all versions, rejected included)."""
+    monthly = submissions[(submissions["kind"] == "bulanan") & submissions["month"].notna()]
+    monthly = monthly.assign(month=monthly["month"].astype(int),
+                             received_at=pd.to_datetime(monthly["received_at"], utc=True))
+    return reporting_status(expected_months(units, submissions), monthly, deadline_day, tz)

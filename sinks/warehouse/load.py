@@ -409,8 +409,9 @@ def load_monthly(
 def write_derived(conn: Connection, unit_code: str, year: int, derived: DerivedFacts) -> dict[str, int]:
     """Replace the unit-year's rows of every derived table with the frames given.
 
-    Tolerant of extra columns (ignored) and of missing non-key columns (NULL); a table absent from
-    ``derived`` (or an empty frame) ends with no rows for the unit-year. Strict on everything that
+    Tolerant of extra columns (ignored) and of missing non-key columns (NULL); a table given as an
+    empty frame ends with no rows for the unit-year; a table absent from ``derived`` is left as it is
+    (``fact_reporting_status`` is national and refreshed per year by ``replace_reporting_status``). Strict on everything that
     would corrupt the grain: an unknown table name, a missing or NULL key column, a duplicate key,
     or a row of another unit or year raise ``ValueError``. A monthly table's ``quarter`` is filled
     from ``month`` where the frame lacks it. Returns rows written per table.
@@ -419,6 +420,7 @@ def write_derived(conn: Connection, unit_code: str, year: int, derived: DerivedF
     unknown = sorted(set(derived) - set(known))
     if unknown:
         raise ValueError(f"not derived tables: {unknown}; expected some of {sorted(known)}")
+    known = {name: table for name, table in known.items() if name in derived}
     prepared: dict[str, list[dict[str, Any]]] = {}
     for name, table in known.items():
         frame = derived.get(name)
@@ -542,3 +544,15 @@ def submission_by_hash(engine: Engine, sha256: str) -> dict[str, Any] | None:
     with engine.connect() as conn:
         row = conn.execute(stmt).mappings().first()
     return dict(row) if row is not None else None
+
+
+def replace_reporting_status(engine: Engine, year: int, status: pd.DataFrame) -> int:
+    """Replace the year's ``fact_reporting_status`` (every unit) in one transaction; rows written."""
+    table = s.fact_reporting_status
+    rows = to_records(status, table) if len(status) else []
+    with db.write_transaction(engine, lock=("reporting_status", year)) as conn:
+        db.ensure_years(conn, [year])
+        conn.execute(delete(table).where(table.c.year == year))
+        if rows:
+            conn.execute(insert(table), rows)
+    return len(rows)

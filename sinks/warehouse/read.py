@@ -88,3 +88,16 @@ def unit_year_inputs(conn: Connection, unit_code: str, year: int) -> UnitYearInp
         overrides=_of(conn, o, unit_code, year, o.c.active.is_(True)),
         submissions=_of(conn, s.audit_submission, unit_code, year),
     )
+
+
+def year_reporting_inputs(conn: Connection, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Inputs of the national completeness of a year: the units active during the year (unit_code)
+    and every submission of the year (all kinds and versions, rejected included)."""
+    from datetime import date
+
+    u = s.dim_unit
+    active = (select(u.c.unit_code).distinct()
+              .where(u.c.valid_from <= date(year, 12, 31), (u.c.valid_to.is_(None)) | (u.c.valid_to >= date(year, 1, 1)))
+              .order_by(u.c.unit_code))
+    subs = select(s.audit_submission).where(s.audit_submission.c.year == year)
+    return read_frame(conn, active), read_frame(conn, subs)

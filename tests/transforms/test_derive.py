@@ -8,10 +8,11 @@ import pytest
 
 from reference.policy import policy_for
 from tests.transforms import kupang_frames as k
-from transforms.derive import derive_unit_year, expected_months
+from transforms.completeness import expected_months, year_status
+from transforms.derive import derive_unit_year
 
 TABLES = {"fact_capaian_month", "fact_score_quarter", "fact_budget_line_month", "fact_budget_rollup_month",
-          "fact_efficiency_quarter", "fact_reconciliation_month", "fact_reporting_status"}
+          "fact_efficiency_quarter", "fact_reconciliation_month"}
 POLICY = policy_for(k.UNIT, k.YEAR)
 
 
@@ -48,9 +49,6 @@ def test_every_derived_table_from_the_kupang_inputs():
     total = derived["fact_score_quarter"].query("level == 'total'").iloc[0]
     assert round(total["value_pct"], 2) == 103.34
     assert set(derived["fact_budget_rollup_month"]["level"]) == {"ro", "expense_type", "unit"}
-    status = derived["fact_reporting_status"].set_index("month")
-    assert list(status.index) == [1, 2, 3, 4, 5, 6]
-    assert status.loc[5, "on_time"] and not status.loc[6, "on_time"] and not status.loc[1, "received"]
     obat = derived["fact_reconciliation_month"].set_index("indicator_code").loc["IKU-OBAT-MS"]
     assert bool(obat["agrees"])
 
@@ -77,7 +75,19 @@ def test_empty_inputs_give_empty_tables_not_errors(emptied):
     assert set(derived) == TABLES
 
 
-def test_expected_months_run_to_the_latest_monthly_file():
+def test_every_unit_is_expected_up_to_the_latest_month_collected_nationally():
     subs = _submissions([("rencana", None, "2023-01-05T08:00:00+07:00", "accepted", 1, True),
                          ("bulanan", 3, "2023-04-05T08:00:00+07:00", "rejected", None, False)])
-    assert expected_months(subs)["month"].tolist() == [1, 2, 3]
+    units = pd.DataFrame({"unit_code": [k.UNIT, "LOKA-MBR"]})
+    grid = expected_months(units, subs)
+    assert grid.groupby("unit_code")["month"].apply(list).to_dict() == {k.UNIT: [1, 2, 3], "LOKA-MBR": [1, 2, 3]}
+
+
+def test_year_status_counts_on_time_late_and_units_that_sent_nothing():
+    subs = _inputs().submissions.assign(unit_code=k.UNIT, year=k.YEAR)
+    units = pd.DataFrame({"unit_code": [k.UNIT, "LOKA-MBR"]})
+    status = year_status(units, subs, deadline_day=10, tz="Asia/Jakarta").set_index(["unit_code", "month"])
+    assert status.loc[(k.UNIT, 5), "on_time"] and not status.loc[(k.UNIT, 6), "on_time"]
+    assert not status.loc[(k.UNIT, 1), "received"] and status.loc[(k.UNIT, 1), "expected"]
+    silent = status.loc["LOKA-MBR"]
+    assert silent["expected"].all() and not silent["received"].any() and len(silent) == 6
