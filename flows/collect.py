@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger
 from prefect.events import emit_event
 
 from flows import steps, tasks
-from flows.artifacts import publish_verdicts
+from flows.artifacts import publish_problems, publish_verdicts
 from sakip import periods
 from sakip.settings import get_settings
 
@@ -37,6 +37,7 @@ def run_files(engine, files, settings, policy_file: str | None) -> list[steps.Fi
         if prepared.is_failed():
             outcomes.append(steps.failed_outcome(file, prepared.result(raise_on_failure=False)))
             continue
+        publish_problems(prepared.result())
         stored = tasks.store_file(engine, prepared.result(), settings, policy_file, return_state=True)
         outcomes.append(stored.result() if not stored.is_failed()
                         else steps.failed_outcome(file, stored.result(raise_on_failure=False)))

@@ -53,6 +53,11 @@ def test_collection_flow_loads_one_unit_and_rejects_anothers_bad_file(env: Path)
     assert june[bad.name]["status"] == "rejected"
     feedback = Path(june[bad.name]["feedback_xlsx"])
     assert feedback.exists(), "the steward of the bad file still gets a feedback workbook"
+    from prefect.artifacts import Artifact
+
+    for key in ("masalah-bbpom-sby-2023-06", "verdict-2023-06"):
+        artifact = Artifact.get(key)
+        assert artifact is not None and artifact.type == "table", key
     again = collect_month("2023-06")
     assert {row["status"] for row in again} == {"duplicate"}
 
