@@ -89,7 +89,8 @@ def warehouse(url: str) -> Engine:
 
 def select_files(settings: Settings, kind: str, year: int, month: int | None = None) -> pd.DataFrame:
     """Inbox files for a run: those named for the period, plus files whose name does not parse
-    (they get feedback on their name). One row per file, in loading order (unit, then month)."""
+    (they get feedback on their name). One row per file, in loading order: unit, month, then the
+    order the files arrived in (so a later correction replaces an earlier version)."""
     files = inbox_source.scan_inbox(settings.inbox)
     if files.empty:
         return files
@@ -97,7 +98,8 @@ def select_files(settings: Settings, kind: str, year: int, month: int | None = N
     if month is not None:
         named &= files["name_month"] == month
     unnamed = files["name_kind"].isna()
-    return files[named | unnamed].sort_values(["unit_folder", "name_month", "file_name"], na_position="last")
+    order = ["unit_folder", "name_month", "modified_at", "file_name"]
+    return files[named | unnamed].sort_values(order, na_position="last")
 
 
 def _folder(file: Mapping) -> str | None:

@@ -1,4 +1,5 @@
-"""File names of the inbox: ``<KODE>_<YYYY>_rencana.xlsx`` (plan) and ``<KODE>_<YYYY>-<MM>.xlsx`` (month).
+"""File names of the inbox: ``<KODE>_<YYYY>_rencana.xlsx`` (plan) and ``<KODE>_<YYYY>-<MM>.xlsx`` (month),
+optionally with a copy suffix (``_rev1``, `` (1)``) before ``.xlsx``.
 
 The name is a convenience that must agree with the workbook's ``Identitas`` sheet; the sheet is
 authoritative. One place for the pattern, used by the inbox scanner and by the identity rules.
@@ -10,8 +11,11 @@ from dataclasses import dataclass
 
 from schemas import contract
 
-_PLAN = re.compile(r"(?P<unit>.+)_(?P<year>\d{4})_rencana\.xlsx", re.IGNORECASE)
-_MONTH = re.compile(r"(?P<unit>.+)_(?P<year>\d{4})-(?P<month>\d{2})\.xlsx", re.IGNORECASE)
+#: A resent or corrected copy may carry a suffix: ``_rev1`` (a steward's revision) or `` (1)`` (the copy a
+#: mail client or file manager makes). The suffix says nothing about the period; content decides.
+_SUFFIX = r"(?:_rev\d+| \(\d+\))?"
+_PLAN = re.compile(rf"(?P<unit>.+?)_(?P<year>\d{{4}})_rencana{_SUFFIX}\.xlsx", re.IGNORECASE)
+_MONTH = re.compile(rf"(?P<unit>.+?)_(?P<year>\d{{4}})-(?P<month>\d{{2}}){_SUFFIX}\.xlsx", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

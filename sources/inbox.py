@@ -28,8 +28,9 @@ def sha256_file(path: Path) -> str:
 
 
 def _ignored(path: Path) -> bool:
-    """Hidden files (``.DS_Store``), Excel lock files (``~$x.xlsx``) and folders are not submissions."""
-    return not path.is_file() or path.name.startswith((".", "~$"))
+    """Hidden files (``.DS_Store``), Excel lock files (``~$x.xlsx``), files starting with ``_`` (the
+    system's own, e.g. a demo manifest) and folders are not submissions."""
+    return not path.is_file() or path.name.startswith((".", "~$", "_"))
 
 
 def _file_row(unit_folder: str, path: Path) -> dict:
