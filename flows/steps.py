@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from reference.master import resolve_unit
 from reference.policy import ScoringPolicy, load_policy, policy_for
 from sakip import periods
 from sakip.settings import Settings
@@ -132,9 +133,15 @@ def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date 
 
 def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | None, settings: Settings,
                        today: date | None = None) -> ValidationContext:
-    """What the rules need besides the file: the plan on file and the unit's earlier months."""
+    """What the rules need besides the file: the plan on file and the unit's earlier months.
+
+    The reference unit is the inbox folder's (when it is a known unit code), else the one the file
+    names: a file whose Kode Satker names another unit is rejected for that, and is still checked
+    against its sender's plan rather than also being told that the other unit has no plan."""
     today = today or datetime.now(ZoneInfo(settings.timezone)).date()
     unit, year, month = (data.identity.get(k) for k in ("unit_code", "year", "month"))
+    if unit_folder and resolve_unit(unit_folder) == unit_folder:
+        unit = unit_folder  # a unit submits only through its own folder: its plan is the reference
     base = dict(folder_unit=unit_folder, file_name=data.path.name, today=today)
     if data.kind == PLAN or not unit or not isinstance(year, int):
         return ValidationContext(**base)
