@@ -125,20 +125,26 @@ def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date 
         prepared.duplicate_of = int(seen["submission_id"])
         return prepared
     prepared.data = read_workbook(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
-    context = validation_context(engine, prepared.data, prepared.unit_folder, settings, today)
+    context = validation_context(engine, prepared.data, prepared.unit_folder, settings, today,
+                                 received_at=prepared.received_at)
     prepared.result = validate_workbook(prepared.data, context)
     prepared.feedback_paths = write_feedback(prepared, settings)
     return prepared
 
 
 def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | None, settings: Settings,
-                       today: date | None = None) -> ValidationContext:
+                       today: date | None = None, received_at: datetime | None = None) -> ValidationContext:
     """What the rules need besides the file: the plan on file and the unit's earlier months.
 
     The reference unit is the inbox folder's (when it is a known unit code), else the one the file
     names: a file whose Kode Satker names another unit is rejected for that, and is still checked
-    against its sender's plan rather than also being told that the other unit has no plan."""
+    against its sender's plan rather than also being told that the other unit has no plan.
+
+    The deadline is judged on when the file arrived (``received_at``, its time in the inbox, in the
+    settings' time zone), not on the day it is processed: the collection runs after the deadline.
+    Without an arrival time (a file not from the inbox) the run date stands in."""
     today = today or datetime.now(ZoneInfo(settings.timezone)).date()
+    arrived = received_at.astimezone(ZoneInfo(settings.timezone)).date() if received_at is not None else today
     unit, year, month = (data.identity.get(k) for k in ("unit_code", "year", "month"))
     if unit_folder and resolve_unit(unit_folder) == unit_folder:
         unit = unit_folder  # a unit submits only through its own folder: its plan is the reference
@@ -162,7 +168,7 @@ def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | No
         sampling_before=inputs.sampling[inputs.sampling["month"] < (month or 0)],
         inspection_before=inputs.inspection[inputs.inspection["month"] < (month or 0)],
         is_replacement=not current.empty,
-        past_deadline=today > deadline, deadline=deadline,
+        past_deadline=arrived > deadline, deadline=deadline,
     )
 
 
@@ -358,3 +364,43 @@ def validate_offline(path: Path, plan_path: Path | None = None, today: date | No
                                 plan_year=year if plan else None, plan_years=(year,) if plan else (),
                                 previous_kinerja=previous_kinerja)
     return validate_workbook(data, context), data
+
+
+def rescore_targets(engine: Engine, year: int, unit_codes: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """Units with a current plan for ``year`` (all of them, or those of ``unit_codes``), sorted.
+
+    A requested unit without a current plan raises ``ValueError`` (Indonesian message for the
+    operator): there is nothing to score for it."""
+    subs = load.current_submissions(engine, year=year)
+    planned = sorted(subs.loc[subs["kind"] == PLAN, "unit_code"].drop_duplicates()) if not subs.empty else []
+    if not unit_codes:
+        return planned
+    missing = sorted(set(unit_codes) - set(planned))
+    if missing:
+        raise ValueError(f"tidak ada rencana {year} di gudang data untuk unit: {', '.join(missing)}")
+    return sorted(set(unit_codes))
+
+
+def rescore_unit_year(engine: Engine, settings: Settings, unit_code: str, year: int,
+                      policy_file: Path | str | None = None) -> dict:
+    """Recompute one unit-year's derived facts from its current data with the policy in force now.
+
+    One transaction (``load.recompute_unit_year``); the policy is ``policy_file`` or the year's
+    policy of ``settings.policy_dir`` (read again, so an edited policy file takes effect)."""
+    policy_file = Path(policy_file) if policy_file is not None else None
+    policy = policy_resolver(settings, policy_file)(unit_code, year)
+    recompute = lambda inputs: derive_unit_year(inputs, policy, settings.deadline_day, settings.timezone)  # noqa: E731
+    counts = load.recompute_unit_year(engine, unit_code, year, recompute)
+    return {"unit_code": unit_code, "year": int(year), "policy_id": policy.policy_id,
+            "rows": int(sum(counts.values()))}
+
+
+def rescore(engine: Engine, settings: Settings, year: int, unit_codes: list[str] | tuple[str, ...] | None = None,
+            policy_file: Path | str | None = None) -> list[dict]:
+    """Recompute every unit-year of ``year`` that has a current plan (or only ``unit_codes``).
+
+    Loads skip identical files, so a changed policy (``--policy FILE`` or an edited file in
+    ``reference/policies``) reaches loaded data only through this step. One transaction per
+    unit-year; returns one row per unit-year (unit_code, year, policy_id, rows written)."""
+    return [rescore_unit_year(engine, settings, code, year, policy_file)
+            for code in rescore_targets(engine, year, unit_codes)]

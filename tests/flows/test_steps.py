@@ -1,0 +1,85 @@
+"""The file steps on a SQLite warehouse: when a file is judged late, and which rejections are final.
+
+Kupang's January 2023 workbooks (``tests/kupang.py``) are the submissions; file times are set the way
+they would be in the inbox (the file's modification time is when it arrived)."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+import kupang
+from flows import steps
+from sakip.settings import Settings
+from sinks.templates import write_workbook
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+SQLITE = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+
+
+def _arrived(path: Path, when: datetime) -> Path:
+    """Give a file the modification time of its arrival in the inbox."""
+    stamp = when.replace(tzinfo=JAKARTA).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def _settings(engine, tmp_path: Path) -> Settings:
+    return Settings(warehouse_url=engine.url.render_as_string(hide_password=False), inbox=tmp_path / "inbox",
+                    out=tmp_path / "out")
+
+
+def _run(engine, settings: Settings, kind: str, month: int | None, today: date) -> list[steps.FileOutcome]:
+    return steps.process_files(engine, steps.select_files(settings, kind, kupang.YEAR, month), settings, today=today)
+
+
+def _rule_ids(outcome: steps.FileOutcome) -> set[str]:
+    payload = json.loads(Path(outcome.feedback_json).read_text(encoding="utf-8"))
+    return {p["rule_id"] for p in payload["problems"] if p["severity"] == "error"}
+
+
+def _write_january(settings: Settings, name: str, arrived: datetime, note: str | None = None) -> Path:
+    identity, frames = kupang.monthly_workbook(1)
+    if note is not None:
+        identity = {**identity, "revision_note": note}
+    path = settings.inbox / kupang.UNIT / name
+    write_workbook("bulanan", identity, frames, path)
+    return _arrived(path, arrived)
+
+
+@pytest.fixture
+def january_loaded(engine, tmp_path: Path) -> tuple:
+    """Kupang's plan and January report, both on time, loaded."""
+    settings = _settings(engine, tmp_path)
+    plan, january = kupang.write_kupang_inbox(settings.inbox, months=range(1, 2))
+    _arrived(plan, datetime(2023, 1, 20, 9))
+    _arrived(january, datetime(2023, 2, 6, 9))
+    outcomes = _run(engine, settings, "rencana", None, date(2023, 1, 21)) + _run(
+        engine, settings, "bulanan", 1, date(2023, 2, 11))
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    return engine, settings
+
+
+@SQLITE
+@pytest.mark.parametrize("arrived, note, status, errors", [
+    pytest.param(datetime(2023, 2, 10, 23, 30), None, "loaded", set(),
+                 id="a correction that arrived on the deadline day is accepted without a note, though collected on day 11"),
+    pytest.param(datetime(2023, 2, 11, 0, 30), None, "rejected", {"late_revision_without_note"},
+                 id="a correction that arrived after the deadline in Jakarta (still the 10th in UTC) without a note is rejected"),
+    pytest.param(datetime(2023, 2, 11, 0, 30), "Koreksi realisasi setelah verifikasi", "loaded", set(),
+                 id="a late correction with a revision note is accepted"),
+])
+def test_a_correction_is_judged_late_by_its_arrival_not_by_the_collection_day(january_loaded, arrived, note,
+                                                                              status, errors):
+    engine, settings = january_loaded
+    _write_january(settings, f"{kupang.UNIT}_2023-01_rev1.xlsx", arrived, note)
+    outcomes = _run(engine, settings, "bulanan", 1, date(2023, 2, 28))
+    fresh = [o for o in outcomes if o.status != "duplicate"]
+    assert [o.status for o in fresh] == [status]
+    assert _rule_ids(fresh[0]) == errors
