@@ -21,4 +21,4 @@ test: setup
 
 ## Benchmarks (figures printed, not asserted).
 bench: setup
-	$(PY) -m bench.pipeline --year 2023
+	$(PY) -m bench.pipeline --year 2023 --reports 2023-Q2
