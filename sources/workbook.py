@@ -226,19 +226,37 @@ def _as_typed(value: Any) -> Any:
 
 # -- sheets -----------------------------------------------------------------------------------------
 
+def _is_percent(cell: Any) -> bool:
+    """A number shown as a percentage: Excel stores ``73,18%`` as 0.7318 with a ``%`` number format."""
+    value = cell.value
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in (getattr(cell, "number_format", None) or ""))
+
+
 def _rows(ctx: _Ctx, book: Any, sheet: str) -> list[tuple]:
     """The sheet's rows as value tuples padded to one width (row i is Excel row i + 1), bounded:
     at most ``MAX_COLUMNS`` columns and ``MAX_ROWS`` rows (more rows is reported as too large)."""
+    return _cell_rows(ctx, book, sheet, percent=False)[0]
+
+
+def _cell_rows(ctx: _Ctx, book: Any, sheet: str, percent: bool) -> tuple[list[tuple], list[tuple]]:
+    """``_rows`` and, when ``percent``, a parallel grid of flags: True where the cell is a number
+    formatted as a percentage (its value is the fraction Excel stores). Without ``percent`` the
+    flags are empty and the values are read without their formats."""
     cells = book[sheet].iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1,
-                                  values_only=True)
-    rows = [tuple(r) for r in cells]
+                                  values_only=not percent)
+    if percent:
+        read = [(tuple(c.value for c in r), tuple(_is_percent(c) for c in r)) for r in cells]
+        rows, flags = [v for v, _ in read], [f for _, f in read]
+    else:
+        rows, flags = [tuple(r) for r in cells], []
     if len(rows) > MAX_ROWS:
-        rows = rows[:MAX_ROWS]
+        rows, flags = rows[:MAX_ROWS], flags[:MAX_ROWS]
         ctx.problems.append(problem("file_too_large", file=ctx.name, sheet=sheet,
                                     what=f" (lembar '{sheet}')", size=f"lebih dari {fmt_number(MAX_ROWS)} baris",
                                     limit=f"{fmt_number(MAX_ROWS)} baris per lembar"))
     width = max((len(r) for r in rows), default=0)
-    return [r + (None,) * (width - len(r)) for r in rows]
+    return ([r + (None,) * (width - len(r)) for r in rows], [f + (False,) * (width - len(f)) for f in flags])
 
 
 def _find_header(rows: list[tuple], headers: list[str]) -> tuple[int, dict[str, int]]:
@@ -292,6 +310,16 @@ def _ambiguous_problems(ctx: _Ctx, sheet: str, spec: contract.ColumnSpec, letter
             plain=f"{thousands:.0f}"))
 
 
+def _as_percent_points(raw: pd.Series, percent: pd.Series) -> pd.Series:
+    """Numbers formatted as a percentage in percent points (0.7318 shown as 73,18% -> 73.18).
+
+    Rounded to 10 decimals so that ×100 adds no binary noise (73.18, not 73.18000000000001)."""
+    if not percent.any():
+        return raw
+    scaled = (pd.to_numeric(raw[percent]) * 100).round(10).astype(object)
+    return raw.where(~percent, scaled)
+
+
 def _convert(ctx: _Ctx, sheet: str, spec: contract.ColumnSpec, letter: str, raw: pd.Series) -> pd.Series:
     """One column of raw cells -> canonical values (numbers parsed, text stripped, dates read)."""
     if spec.dtype in ("number", "int"):
@@ -306,7 +334,7 @@ def _convert(ctx: _Ctx, sheet: str, spec: contract.ColumnSpec, letter: str, raw:
 def _read_data_sheet(ctx: _Ctx, data: WorkbookData, book: Any, sheet: str, actual: str) -> None:
     """Read one data sheet into ``data.frames[sheet]`` (and typed values, letters, problems)."""
     specs = contract.columns(data.kind, sheet, data.version)
-    rows = _rows(ctx, book, actual)
+    rows, flags = _cell_rows(ctx, book, actual, percent=True)
     header_i, pos = _find_header(rows, [s.header for s in specs])
     header_row = header_i + 1
     data.header_rows[sheet] = header_row
@@ -320,6 +348,8 @@ def _read_data_sheet(ctx: _Ctx, data: WorkbookData, book: Any, sheet: str, actua
     grid = pd.DataFrame(rows[header_row:], dtype=object)
     grid.index = range(header_row + 1, header_row + 1 + len(grid))
     grid = grid.reindex(columns=range(max(len(header_values), 1)))
+    percent = pd.DataFrame(flags[header_row:], index=grid.index, dtype=bool).reindex(columns=grid.columns,
+                                                                                     fill_value=False)
     has_formula = _formula_problems(ctx, sheet, actual, grid, cols)
     body = grid[list(cols.values())] if cols else grid.iloc[:, :0]
     keep = ~body.map(is_blank).all(axis=1) | has_formula if len(body.columns) else has_formula
@@ -330,8 +360,13 @@ def _read_data_sheet(ctx: _Ctx, data: WorkbookData, book: Any, sheet: str, actua
     for spec in specs:
         if spec in found:
             raw = body[cols[spec.header]]
+            shown = raw.map(_as_typed)
+            if spec.dtype in ("number", "int"):  # a percent-formatted number is read as the steward sees it
+                is_pct = percent.loc[body.index, cols[spec.header]]
+                raw = _as_percent_points(raw, is_pct)
+                shown = shown.where(~is_pct, raw.map(_as_typed) + "%")
             frame[spec.name] = _convert(ctx, sheet, spec, letters[spec.name], raw).to_numpy(dtype=object)
-            typed[spec.name] = raw.map(_as_typed).to_numpy(dtype=object)
+            typed[spec.name] = shown.to_numpy(dtype=object)
         else:
             frame[spec.name] = np.full(len(body), np.nan, dtype=object)
             typed[spec.name] = np.full(len(body), None, dtype=object)

@@ -164,3 +164,26 @@ def test_a_sheet_longer_than_the_bound_is_too_large(tmp_path: Path, monkeypatch)
     data = read_workbook(write_monthly(tmp_path))
     assert "file_too_large" in rule_ids(data)
     assert any("'Kinerja'" in p["message"] for p in data.problems)
+
+
+def _percent_cells(book) -> None:
+    """A steward types 73,18% in Realisasi and 5% in Progres Fisik: Excel stores fractions with a % format."""
+    kinerja, anggaran = book["Kinerja"], book["Anggaran"]
+    kinerja["B2"], kinerja["B2"].number_format = 0.7318, "0.00%"
+    anggaran["E2"], anggaran["E2"].number_format = 0.05, "0%"
+    kinerja["C5"].number_format = "0.00%"  # a blank or a code under a % format stays as it is
+    kinerja["A4"].number_format = "0%"
+
+
+def test_a_percent_formatted_number_is_read_as_the_steward_sees_it(tmp_path: Path) -> None:
+    path = damage(write_monthly(tmp_path), _percent_cells)
+    data = read_workbook(path)
+    assert data.problems == []
+    kinerja, anggaran = data.frames["Kinerja"], data.frames["Anggaran"]
+    assert data.columns["Kinerja"]["realisasi"] == "B" and data.columns["Anggaran"]["progress_pct"] == "E"
+    assert kinerja.loc[0, "realisasi"] == 73.18, "73,18% is 73.18 percent points, not 0.7318"
+    assert anggaran.loc[0, "progress_pct"] == 5.0
+    assert data.typed["Kinerja"].loc[0, "realisasi"] == "73,18%", "messages show the value as the steward saw it"
+    assert kinerja.loc[1, "numerator"] == 15.0, "a number without a % format is unchanged"
+    assert kinerja.loc[2, "indicator_code"] == "IKU-SAMPEL-OBAT-UJI", "a code under a % format is not a number"
+    assert pd.isna(kinerja.loc[3, "numerator"]), "a blank under a % format stays blank"
