@@ -36,6 +36,9 @@ LIST_WIDTHS = (5, 12, 14, 7, 22, 7, 18, 90, 60)
 #: Row of the list's header in ``Daftar Masalah`` (title lines above it).
 LIST_HEADER_ROW = 5
 COMMENT_AUTHOR = "Pemeriksa SAKIP"
+#: Reading-fatal rules: the reader refused to open the file (too large, a zip bomb, not xlsx, encrypted,
+#: corrupt), so the feedback must not open it either: its workbook holds only ``Daftar Masalah``.
+UNREADABLE_RULES = frozenset({"file_too_large", "file_not_xlsx", "file_corrupt", "file_encrypted"})
 
 
 def _open_copy(source: Path) -> Workbook | None:
@@ -144,9 +147,12 @@ def write_feedback_workbook(source: Path, result: ValidationResult, out: Path,
     """Write the steward's feedback workbook to ``out`` and return it.
 
     ``data`` (optional) is the reader's result, used only for its file name when the result has none.
+    A file the reader refused (``UNREADABLE_RULES``) is not opened: the bounds that protected the
+    reader protect this step too, and the workbook holds only the list.
     """
     file_name = result.file_name or (data.file_name if data is not None else Path(source).name)
-    book = _open_copy(Path(source))
+    unreadable = result.problems["rule_id"].isin(UNREADABLE_RULES).any()
+    book = None if unreadable else _open_copy(Path(source))
     if book is None:
         book = Workbook()
         book.remove(book.active)

@@ -110,6 +110,28 @@ def test_an_unopenable_file_gets_a_fresh_list_only_workbook(tmp_path: Path, cont
     assert source.name in ws.cell(LIST_HEADER_ROW + 1, 8).value
 
 
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        pytest.param(dict(max_bytes=1_000), id="a file over the size limit is not opened for feedback"),
+        pytest.param(dict(max_uncompressed=1_000), id="a file too large once unzipped is not opened for feedback"),
+    ],
+)
+def test_a_file_refused_by_the_reader_is_not_opened_by_the_feedback(tmp_path: Path, monkeypatch, bounds) -> None:
+    import sinks.feedback as feedback
+
+    source = wf.write_monthly(tmp_path)
+    result = validate_workbook(read_workbook(source, **bounds), wf.monthly_context(source))
+    assert result.problems["rule_id"].tolist() == ["file_too_large"]
+    opened: list[Path] = []
+    monkeypatch.setattr(feedback, "load_workbook", lambda path, *a, **k: opened.append(path))
+    out = write_feedback_workbook(source, result, tmp_path / "umpan_balik.xlsx")
+    assert opened == [], "the oversized workbook must not be loaded in full"
+    book = load_workbook(out)
+    assert book.sheetnames == [contract.PROBLEMS_SHEET]
+    assert "melebihi batas" in book[contract.PROBLEMS_SHEET].cell(LIST_HEADER_ROW + 1, 8).value
+
+
 def test_json_and_table_carry_the_same_problems(tmp_path: Path) -> None:
     source, result = _validated(tmp_path)
     payload = feedback_json(result, source.name)
