@@ -404,3 +404,43 @@ def rescore(engine: Engine, settings: Settings, year: int, unit_codes: list[str]
     unit-year; returns one row per unit-year (unit_code, year, policy_id, rows written)."""
     return [rescore_unit_year(engine, settings, code, year, policy_file)
             for code in rescore_targets(engine, year, unit_codes)]
+
+
+def rescore_targets(engine: Engine, year: int, unit_codes: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """Units with a current plan for ``year`` (all of them, or those of ``unit_codes``), sorted.
+
+    A requested unit without a current plan raises ``ValueError`` (Indonesian message for the
+    operator): there is nothing to score for it."""
+    subs = load.current_submissions(engine, year=year)
+    planned = sorted(subs.loc[subs["kind"] == PLAN, "unit_code"].drop_duplicates()) if not subs.empty else []
+    if not unit_codes:
+        return planned
+    missing = sorted(set(unit_codes) - set(planned))
+    if missing:
+        raise ValueError(f"tidak ada rencana {year} di gudang data untuk unit: {', '.join(missing)}")
+    return sorted(set(unit_codes))
+
+
+def rescore_unit_year(engine: Engine, settings: Settings, unit_code: str, year: int,
+                      policy_file: Path | str | None = None) -> dict:
+    """Recompute one unit-year's derived facts from its current data with the policy in force now.
+
+    One transaction (``load.recompute_unit_year``); the policy is ``policy_file`` or the year's
+    policy of ``settings.policy_dir`` (read again, so an edited policy file takes effect)."""
+    policy_file = Path(policy_file) if policy_file is not None else None
+    policy = policy_resolver(settings, policy_file)(unit_code, year)
+    recompute = lambda inputs: derive_unit_year(inputs, policy, settings.deadline_day, settings.timezone)  # noqa: E731
+    counts = load.recompute_unit_year(engine, unit_code, year, recompute)
+    return {"unit_code": unit_code, "year": int(year), "policy_id": policy.policy_id,
+            "rows": int(sum(counts.values()))}
+
+
+def rescore(engine: Engine, settings: Settings, year: int, unit_codes: list[str] | tuple[str, ...] | None = None,
+            policy_file: Path | str | None = None) -> list[dict]:
+    """Recompute every unit-year of ``year`` that has a current plan (or only ``unit_codes``).
+
+    Loads skip identical files, so a changed policy (``--policy FILE`` or an edited file in
+    ``reference/policies``) reaches loaded data only through this step. One transaction per
+    unit-year; returns one row per unit-year (unit_code, year, policy_id, rows written)."""
+    return [rescore_unit_year(engine, settings, code, year, policy_file)
+            for code in rescore_targets(engine, year, unit_codes)]

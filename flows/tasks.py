@@ -17,3 +17,5 @@ store_file = task(steps.store_file, name="muat-ke-warehouse", cache_policy=NO_CA
                   retry_delay_seconds=5, task_run_name="muat-{prepared.path.name}")
 refresh_reporting_status = task(steps.refresh_reporting_status, name="kelengkapan-pelaporan", cache_policy=NO_CACHE,
                                 retries=2, retry_delay_seconds=5, task_run_name="kelengkapan-{year}")
+rescore_unit_year = task(steps.rescore_unit_year, name="hitung-ulang-unit-tahun", cache_policy=NO_CACHE, retries=2,
+                         retry_delay_seconds=5, task_run_name="hitung-ulang-{unit_code}-{year}")

@@ -199,6 +199,27 @@ def override(unit: Annotated[str, typer.Option("--unit")], year: Annotated[int, 
     typer.echo(f"Penyesuaian #{override_id} dicatat dan skor {unit} {year} dihitung ulang.")
 
 
+@app.command()
+def rescore(year: Annotated[int, typer.Option("--year")],
+            units: Annotated[Optional[list[str]], typer.Option("--unit", help="Batasi ke unit ini (boleh berulang)")] = None,
+            policy: PolicyOption = None) -> None:
+    """Menghitung ulang skor yang sudah dimuat dengan kebijakan penilaian yang berlaku sekarang.
+
+    Perlu dijalankan setelah berkas kebijakan diganti (--policy) atau diubah di reference/policies:
+    berkas yang sudah dimuat tidak dimuat ulang, jadi skornya baru berubah lewat perintah ini."""
+    from flows import steps
+
+    codes = [_unit_code(u) for u in units] if units else None
+    try:
+        rows = steps.rescore(_engine(), get_settings(), year, codes, policy)
+    except (ValueError, KeyError) as error:
+        typer.echo(f"Gagal: {error.args[0] if error.args else error}", err=True)
+        raise typer.Exit(code=1) from error
+    for row in rows:
+        typer.echo(f"{row['unit_code']:12s} {row['year']} kebijakan {row['policy_id']}: {row['rows']} baris dihitung ulang")
+    typer.echo(f"Ringkasan: {len(rows)} unit-tahun dihitung ulang" if rows else f"Tidak ada rencana {year} di gudang data.")
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Membuat/memperbarui skema gudang data ke versi terbaru dan mengisi dimensi."""

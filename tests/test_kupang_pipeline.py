@@ -3,6 +3,7 @@ views, on SQLite and PostgreSQL. Expected figures come from the fixture (the rea
 RO table and Lampiran 4), never from product code."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from sqlalchemy import text
 
 import kupang
 from flows import steps
+from reference.policy import load_policy
 from sakip.settings import Settings
 
 TOL = 0.01
@@ -163,3 +165,36 @@ def test_a_corrected_resubmission_replaces_the_month_and_its_quarter_scores(load
     assert after[("total", "TOTAL")] > before[("total", "TOTAL")]
     unchanged = [k for k in before.index if k[0] == "indicator" and k[1] != code]
     pd.testing.assert_series_equal(after[unchanged], before[unchanged])
+
+
+def _total(engine) -> pd.Series:
+    return _view(engine, "SELECT value_pct, policy_id FROM v_score WHERE unit_code = :u AND year = 2023 "
+                         "AND quarter = 2 AND level = 'total'", u=kupang.UNIT).iloc[0]
+
+
+def test_rescoring_applies_another_policy_to_loaded_data_and_back(loaded):
+    engine, settings, _ = loaded
+    default_id, cap_id = (load_policy(p).policy_id for p in (ROOT / "reference" / "policies" / "sakip_2023.yaml", CAP120))
+    assert f"{_total(engine)['value_pct']:.2f}" == "103.34" and _total(engine)["policy_id"] == default_id
+    again = steps.process_files(engine, steps.select_files(settings, "bulanan", 2023, 6), settings, CAP120)
+    assert [o.status for o in again] == ["duplicate"]
+    assert f"{_total(engine)['value_pct']:.2f}" == "103.34", "a collection with another policy loads nothing"
+
+    rows = steps.rescore(engine, settings, 2023, policy_file=CAP120)
+    assert [(r["unit_code"], r["policy_id"]) for r in rows] == [(kupang.UNIT, cap_id)] and rows[0]["rows"] > 0
+    assert f"{_total(engine)['value_pct']:.2f}" == "99.35" and _total(engine)["policy_id"] == cap_id
+
+    steps.rescore(engine, settings, 2023, [kupang.UNIT])
+    assert f"{_total(engine)['value_pct']:.2f}" == "103.34" and _total(engine)["policy_id"] == default_id
+
+
+def test_an_edited_policy_index_takes_effect_by_rescoring(loaded, tmp_path):
+    engine, settings, _ = loaded
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "reference" / "policies", policies)
+    index = policies / "index.yaml"
+    index.write_text(index.read_text().replace("2023: sakip_2023.yaml", "2023: sakip_2023_cap120.yaml"))
+    steps.rescore(engine, settings.model_copy(update={"policy_dir": policies}), 2023)
+    assert f"{_total(engine)['value_pct']:.2f}" == "99.35"
+    with pytest.raises(ValueError, match="BPOM-XXX"):
+        steps.rescore(engine, settings, 2023, ["BPOM-XXX"])

@@ -45,4 +45,10 @@ def test_report_deployment_is_triggered_by_the_collection_event_with_a_schedule_
 
 def test_every_flow_module_has_a_deployment():
     entrypoints = {d["entrypoint"].split(":")[0] for d in DEPLOYMENTS}
-    assert entrypoints == {"flows/plan.py", "flows/collect.py", "flows/backfill.py", "flows/report.py"}
+    assert entrypoints == {"flows/plan.py", "flows/collect.py", "flows/backfill.py", "flows/report.py",
+                           "flows/rescore.py"}
+
+
+def test_rescore_deployment_runs_on_demand_only():
+    rescore = next(d for d in DEPLOYMENTS if d["entrypoint"] == "flows/rescore.py:rescore_year")
+    assert not rescore.get("schedules") and not rescore.get("triggers")

@@ -1,0 +1,60 @@
+"""The rescoring flow under Prefect's test harness: Kupang loaded with the default policy, rescored
+with the 120-cap policy (one task per unit-year), then back."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+from sqlalchemy import text
+
+import kupang
+from flows import steps
+from sakip import settings as settings_module
+
+pytestmark = pytest.mark.prefect
+CAP120 = Path(__file__).resolve().parents[2] / "reference" / "policies" / "sakip_2023_cap120.yaml"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def harness():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
+    settings_module.get_settings.cache_clear()
+    yield tmp_path
+    settings_module.get_settings.cache_clear()
+
+
+def _total(engine) -> float:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT value_pct FROM v_score WHERE unit_code = 'BPOM-KPG' AND year = 2023 "
+                                 "AND quarter = 2 AND level = 'total'")).scalar_one()
+
+
+def test_rescore_flow_applies_the_policy_per_unit_year(env: Path):
+    from flows.rescore import rescore_year
+
+    kupang.write_kupang_inbox(env / "inbox")
+    settings = settings_module.get_settings()
+    engine = steps.warehouse(settings.warehouse_url)
+    steps.process_files(engine, steps.select_files(settings, "rencana", 2023), settings)
+    for month in kupang.MONTHS:
+        steps.process_files(engine, steps.select_files(settings, "bulanan", 2023, month), settings)
+    assert _total(engine) == pytest.approx(103.34, abs=0.005)
+
+    rows = rescore_year(2023, policy_file=str(CAP120))
+    assert [(r["unit_code"], r["policy_id"], r["status"]) for r in rows] == \
+        [("BPOM-KPG", "sakip_2023_cap120", "dihitung ulang")]
+    assert _total(engine) == pytest.approx(99.35, abs=0.005)
+    assert rescore_year(2023, unit_codes=["BPOM-KPG"])[0]["policy_id"] == "sakip_2023"
+    assert _total(engine) == pytest.approx(103.34, abs=0.005)
+    from prefect.artifacts import Artifact
+
+    assert Artifact.get("hitung-ulang-2023") is not None

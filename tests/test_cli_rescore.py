@@ -1,0 +1,56 @@
+"""``sakip rescore`` (and the override guard) as an operator uses them, on a Kupang warehouse loaded by the CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+import kupang
+from sakip import settings as settings_module
+from sakip.cli import app
+
+runner = CliRunner()
+CAP120 = Path(__file__).resolve().parents[1] / "reference" / "policies" / "sakip_2023_cap120.yaml"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
+    settings_module.get_settings.cache_clear()
+    kupang.write_kupang_inbox(tmp_path / "inbox")
+    assert runner.invoke(app, ["plan", "--year", "2023"]).exit_code == 0
+    for month in range(1, 7):
+        assert runner.invoke(app, ["collect", "--period", f"2023-{month:02d}"]).exit_code == 0
+    yield tmp_path
+    settings_module.get_settings.cache_clear()
+
+
+def _total(env: Path) -> tuple[float, str]:
+    engine = create_engine(f"sqlite:///{env / 'warehouse.sqlite'}")
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT value_pct, policy_id FROM v_score WHERE unit_code = 'BPOM-KPG' "
+                                "AND year = 2023 AND quarter = 2 AND level = 'total'")).one()
+    engine.dispose()
+    return round(row.value_pct, 2), row.policy_id
+
+
+def test_rescore_with_another_policy_then_back(env):
+    assert _total(env) == (103.34, "sakip_2023")
+    result = runner.invoke(app, ["rescore", "--year", "2023", "--policy", str(CAP120)])
+    assert result.exit_code == 0, result.output
+    assert "BPOM-KPG" in result.output and "sakip_2023_cap120" in result.output and "1 unit-tahun" in result.output
+    assert _total(env) == (99.35, "sakip_2023_cap120")
+    result = runner.invoke(app, ["rescore", "--year", "2023", "--unit", "Balai POM di Kupang"])
+    assert result.exit_code == 0, result.output
+    assert _total(env) == (103.34, "sakip_2023")
+
+
+def test_rescore_of_a_unit_without_a_plan_says_so(env):
+    result = runner.invoke(app, ["rescore", "--year", "2023", "--unit", "BBPOM-SBY"])
+    assert result.exit_code == 1
+    assert "tidak ada rencana 2023" in result.output and "BBPOM-SBY" in result.output
+    assert "Traceback" not in result.output
