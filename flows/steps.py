@@ -5,8 +5,9 @@ retry and observation); the ``sakip`` command line calls them directly, so the w
 and is tested without a Prefect server.
 
 A file goes through two steps:
-1. ``prepare_file``: hash (an identical file already seen is a no-op), read, validate against the
-   plan on file, write the steward's feedback (annotated workbook + JSON). No warehouse writes.
+1. ``prepare_file``: hash (an identical file already seen is a no-op, unless it was rejected only
+   for timing, e.g. no plan on file yet), read, validate against the plan on file, write the
+   steward's feedback (annotated workbook + JSON). No warehouse writes.
 2. ``store_file``: one warehouse transaction: audit the submission, and for an accepted file replace
    that unit-period's facts and recompute the unit-year's scores. Retried on database errors.
 """
@@ -30,6 +31,7 @@ from reference.policy import ScoringPolicy, load_policy, policy_for
 from sakip import periods
 from sakip.settings import Settings
 from schemas.contract import MONTH_COLUMNS, PLAN
+from schemas.messages import CONTEXT_RULES
 from schemas.validate import ValidationContext, ValidationResult, validate_workbook
 from sinks import feedback
 from sinks.warehouse import db, load, read
@@ -121,7 +123,7 @@ def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date 
                             size_bytes=int(file["size_bytes"]),
                             received_at=_received_at(file["modified_at"], settings.timezone))
     seen = load.submission_by_hash(engine, prepared.sha256)
-    if seen is not None:
+    if seen is not None and not rejected_for_context_only(engine, seen):
         prepared.duplicate_of = int(seen["submission_id"])
         return prepared
     prepared.data = read_workbook(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
@@ -130,6 +132,16 @@ def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date 
     prepared.result = validate_workbook(prepared.data, context)
     prepared.feedback_paths = write_feedback(prepared, settings)
     return prepared
+
+
+def rejected_for_context_only(engine: Engine, submission: Mapping) -> bool:
+    """Whether an earlier submission was rejected only for errors of timing (``CONTEXT_RULES``: no
+    plan on file yet, a period not begun): the same file is then validated again, not a duplicate,
+    and loaded as a new version if it now passes (the audit keeps both records)."""
+    if submission.get("verdict") != "rejected":
+        return False
+    errors = load.submission_error_rules(engine, int(submission["submission_id"]))
+    return bool(errors) and errors <= CONTEXT_RULES
 
 
 def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | None, settings: Settings,

@@ -217,6 +217,11 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
        "Realisasi {derived} (selisih paling besar 0,01), atau perbaiki data {source}"),
 )}
 
+#: Errors that depend on when the file is checked, not on its content: the plan was not loaded yet,
+#: or the period had not begun. A file rejected for these alone is checked again when collected again
+#: (an identical file is otherwise a no-op).
+CONTEXT_RULES = frozenset({"plan_missing", "period_before_plan", "period_future"})
+
 
 def rule(rule_id: str) -> Rule:
     """The rule of an id (KeyError for an unknown id: a typo in code, not a steward mistake)."""

@@ -546,6 +546,14 @@ def submission_by_hash(engine: Engine, sha256: str) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
+def submission_error_rules(engine: Engine, submission_id: int) -> frozenset[str]:
+    """The rule ids of a submission's errors (``audit_problem``), empty when it had none."""
+    p = s.audit_problem
+    stmt = select(p.c.rule_id).where(p.c.submission_id == submission_id, p.c.severity == "error").distinct()
+    with engine.connect() as conn:
+        return frozenset(conn.execute(stmt).scalars())
+
+
 def replace_reporting_status(engine: Engine, year: int, status: pd.DataFrame) -> int:
     """Replace the year's ``fact_reporting_status`` (every unit) in one transaction; rows written."""
     table = s.fact_reporting_status

@@ -83,3 +83,44 @@ def test_a_correction_is_judged_late_by_its_arrival_not_by_the_collection_day(ja
     fresh = [o for o in outcomes if o.status != "duplicate"]
     assert [o.status for o in fresh] == [status]
     assert _rule_ids(fresh[0]) == errors
+
+
+def _audit(engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(text("SELECT file_name, verdict, version, is_current FROM audit_submission "
+                                "WHERE kind = 'bulanan' ORDER BY submission_id"), conn)
+
+
+@SQLITE
+def test_a_file_rejected_only_because_the_plan_was_not_loaded_yet_is_loaded_once_the_plan_is(engine, tmp_path):
+    settings = _settings(engine, tmp_path)
+    kupang.write_kupang_inbox(settings.inbox, months=range(1, 2))
+    early = _run(engine, settings, "bulanan", 1, date(2023, 2, 11))
+    assert [o.status for o in early] == ["rejected"] and _rule_ids(early[0]) == {"plan_missing"}
+    assert [o.status for o in _run(engine, settings, "rencana", None, date(2023, 2, 12))] == ["loaded"]
+
+    again = _run(engine, settings, "bulanan", 1, date(2023, 2, 28))
+    assert [o.status for o in again] == ["loaded"], "not a duplicate: only the timing was wrong"
+    audit = _audit(engine)
+    assert audit["verdict"].eq("rejected").tolist() == [True, False], "the audit keeps both records"
+    assert audit["is_current"].astype(bool).tolist() == [False, True]
+    assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 3, 11))] == ["duplicate"]
+
+
+@SQLITE
+@pytest.mark.parametrize("edit, rule", [
+    pytest.param(lambda frames: frames["Kinerja"].assign(realisasi=frames["Kinerja"]["realisasi"].astype(object)
+                                                          .mask(frames["Kinerja"].index == 0, "sembilan puluh")),
+                 "number_invalid", id="a file that also had a wrong number stays rejected as a duplicate"),
+])
+def test_a_file_rejected_for_its_content_is_not_checked_again(engine, tmp_path, edit, rule):
+    settings = _settings(engine, tmp_path)
+    plan, _ = kupang.write_kupang_inbox(settings.inbox, months=range(1, 2))
+    identity, frames = kupang.monthly_workbook(1)
+    write_workbook("bulanan", identity, {**frames, "Kinerja": edit(frames)},
+                   settings.inbox / kupang.UNIT / f"{kupang.UNIT}_2023-01.xlsx")
+    early = _run(engine, settings, "bulanan", 1, date(2023, 2, 11))
+    assert _rule_ids(early[0]) == {"plan_missing", rule}
+    _run(engine, settings, "rencana", None, date(2023, 2, 12))
+    assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 2, 28))] == ["duplicate"]
+    assert _audit(engine)["verdict"].tolist() == ["rejected"]
