@@ -352,15 +352,20 @@ def _sibling(path: Path, unit: str, year: int, month: int | None) -> Path | None
     return candidate if candidate.exists() and candidate != path else None
 
 
-def validate_offline(path: Path, plan_path: Path | None = None, today: date | None = None) -> tuple[ValidationResult, WorkbookData]:
+def validate_offline(path: Path, plan_path: Path | None = None, today: date | None = None,
+                     max_bytes: int | None = None) -> tuple[ValidationResult, WorkbookData]:
     """``sakip validate``: the same checks on a steward's machine, without the warehouse.
 
     A monthly file is checked against ``plan_path`` or the unit's plan beside it
     (``<KODE>_<YYYY>_rencana.xlsx``), and against last month's file there for the cumulative rules;
-    without a plan the plan-dependent rules are skipped with a warning."""
+    without a plan the plan-dependent rules are skipped with a warning. Every file is read within the
+    same size bound as on the server (``max_bytes``, default ``SAKIP_MAX_FILE_MB`` of the settings)."""
     from reference.master import units
+    from sakip.settings import get_settings
 
-    data = read_workbook(path)
+    if max_bytes is None:
+        max_bytes = int(get_settings().max_file_mb * 1024 * 1024)
+    data = read_workbook(path, max_bytes=max_bytes)
     folder = path.resolve().parent.name
     base = dict(folder_unit=folder if folder in set(units()["code"]) else None, file_name=path.name,
                 offline=True, today=today or date.today())
@@ -368,10 +373,11 @@ def validate_offline(path: Path, plan_path: Path | None = None, today: date | No
     if data.kind == PLAN or not unit or not isinstance(year, int):
         return validate_workbook(data, ValidationContext(**base)), data
     plan_path = plan_path or _sibling(path, unit, year, None)
-    plan = validate_workbook(read_workbook(plan_path), ValidationContext(offline=True)) if plan_path else None
+    plan = (validate_workbook(read_workbook(plan_path, max_bytes=max_bytes), ValidationContext(offline=True))
+            if plan_path else None)
     previous = _sibling(path, unit, year, month - 1) if isinstance(month, int) and month > 1 else None
-    previous_kinerja = (validate_workbook(read_workbook(previous), ValidationContext(offline=True)).frames.get("Kinerja")
-                        if previous else None)
+    previous_kinerja = (validate_workbook(read_workbook(previous, max_bytes=max_bytes), ValidationContext(offline=True))
+                        .frames.get("Kinerja") if previous else None)
     context = ValidationContext(**base, plan=plan.frames if plan and plan.frames else None,
                                 plan_year=year if plan else None, plan_years=(year,) if plan else (),
                                 previous_kinerja=previous_kinerja)

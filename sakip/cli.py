@@ -90,13 +90,19 @@ def demo(year: Annotated[int, typer.Option("--year")], out: Annotated[Path, type
 
 
 @app.command()
-def validate(file: Annotated[Path, typer.Argument(exists=False)],
+def validate(file: Annotated[Path, typer.Argument()],
              feedback: Annotated[Optional[Path], typer.Option("--feedback", help="Tulis salinan workbook bertanda")] = None,
              as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON")] = False,
              plan: Annotated[Optional[Path], typer.Option("--plan", help="Workbook rencana unit (untuk laporan bulanan)")] = None) -> None:
     """Memeriksa satu workbook secara luring, sama seperti saat dikirim. Keluar 0 bila diterima, 1 bila ditolak."""
     from flows.steps import validate_offline
 
+    for given, what in ((file, "Berkas"), (plan, "Berkas rencana (--plan)")):
+        if given is not None and not given.is_file():
+            problem = "adalah folder, bukan berkas" if given.is_dir() else "tidak ditemukan"
+            typer.echo(f"{what} '{given}' {problem}. Periksa nama dan lokasi berkas .xlsx yang akan diperiksa.",
+                       err=True)
+            raise typer.Exit(code=2)
     result, data = validate_offline(file, plan)
     if feedback is not None:
         from sinks.feedback import write_feedback_workbook

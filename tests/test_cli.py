@@ -74,6 +74,28 @@ def test_validate_a_file_that_is_not_a_workbook(tmp_path):
     assert "BPOM-KPG_2023-06.xlsx" in result.output
 
 
+@pytest.mark.parametrize("args, named", [
+    pytest.param(["tidak-ada.xlsx"], "tidak-ada.xlsx", id="a file that does not exist is named, without a traceback"),
+    pytest.param(["."], "folder", id="a folder instead of a file is refused"),
+    pytest.param(["{month}", "--plan", "rencana-hilang.xlsx"], "rencana-hilang.xlsx",
+                 id="a missing plan given with --plan is named"),
+])
+def test_validate_a_missing_path_exits_2_with_an_indonesian_message(kupang_files, args, named):
+    args = [a.format(month=kupang_files[1]) for a in args]
+    result = runner.invoke(app, ["validate", *args])
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and ("tidak ditemukan" in result.stderr or "bukan berkas" in result.stderr)
+    assert isinstance(result.exception, SystemExit), "a clean exit, not an error raised from the reader"
+
+
+def test_validate_applies_the_size_limit_of_the_settings(env, kupang_files, monkeypatch):
+    monkeypatch.setenv("SAKIP_MAX_FILE_MB", "0.001")  # about 1 KB: every workbook is larger
+    settings_module.get_settings.cache_clear()
+    result = runner.invoke(app, ["validate", str(kupang_files[1]), "--json"])
+    assert result.exit_code == 1
+    assert [p["rule_id"] for p in json.loads(result.stdout)["problems"]] == ["file_too_large"]
+
+
 def test_templates_are_prefilled_for_the_unit(env, kupang_files):
     plan = env / "rencana.xlsx"
     assert runner.invoke(app, ["template", "plan", "--unit", "Balai POM di Kupang", "--year", "2024", "-o", str(plan)]).exit_code == 0
