@@ -314,8 +314,6 @@ def _as_percent_points(raw: pd.Series, percent: pd.Series) -> pd.Series:
     """Numbers formatted as a percentage in percent points (0.7318 shown as 73,18% -> 73.18).
 
     Rounded to 10 decimals so that ×100 adds no binary noise (73.18, not 73.18000000000001)."""
-    if not percent.any():
-        return raw
     scaled = (pd.to_numeric(raw[percent]) * 100).round(10).astype(object)
     return raw.where(~percent, scaled)
 
@@ -361,10 +359,10 @@ def _read_data_sheet(ctx: _Ctx, data: WorkbookData, book: Any, sheet: str, actua
         if spec in found:
             raw = body[cols[spec.header]]
             shown = raw.map(_as_typed)
-            if spec.dtype in ("number", "int"):  # a percent-formatted number is read as the steward sees it
-                is_pct = percent.loc[body.index, cols[spec.header]]
+            is_pct = percent.loc[body.index, cols[spec.header]]
+            if spec.dtype in ("number", "int") and is_pct.any():  # read as the steward sees it: 73,18%
                 raw = _as_percent_points(raw, is_pct)
-                shown = shown.where(~is_pct, raw.map(_as_typed) + "%")
+                shown = shown.where(~is_pct, raw[is_pct].map(_as_typed).astype(object) + "%")
             frame[spec.name] = _convert(ctx, sheet, spec, letters[spec.name], raw).to_numpy(dtype=object)
             typed[spec.name] = shown.to_numpy(dtype=object)
         else:
