@@ -16,6 +16,7 @@ from reference import master
 #: (sheet, canonical column) -> the allowed values as the contract spells them.
 ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("Sasaran", "perspective"): master.PERSPECTIVES,
+    ("Indikator", "unit_of_measure"): ("persen", "indeks", "nilai", "jumlah"),
     ("Indikator", "polarity"): tuple(master.POLARITY),
     ("Indikator", "is_iku"): ("Ya", "Tidak"),
     ("Indikator", "pattern"): tuple(master.PATTERNS),
@@ -24,6 +25,11 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("Anggaran", "expense_type"): tuple(master.EXPENSE_TYPES),
     ("Sampling", "method"): master.SAMPLING_METHODS,
     ("Penindakan", "stage"): master.ENFORCEMENT_STAGES,
+}
+
+#: (sheet, canonical column) -> other words stewards type for an allowed value (read as that value).
+ALIASES: dict[tuple[str, str], dict[str, str]] = {
+    ("Indikator", "unit_of_measure"): {"%": "persen", "persentase": "persen", "prosen": "persen"},
 }
 
 #: (sheet, canonical column) -> which master list its codes resolve through.
@@ -40,13 +46,14 @@ def _key(text: object) -> str:
 def normalise_vocab(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
     """A copy where allowed words typed in another case or spacing get the contract's spelling.
 
-    ``Kumulatif`` -> ``kumulatif``, ``random`` -> ``Random``; anything else is left as typed (the
-    schema reports it).
+    ``Kumulatif`` -> ``kumulatif``, ``random`` -> ``Random``, and the ``ALIASES`` (``%`` -> ``persen``);
+    anything else is left as typed (the schema reports it).
     """
     changes = {}
     for (where, column), allowed in ALLOWED.items():
         if where == sheet and column in frame.columns:
-            lookup = {_key(v): v for v in allowed}
+            aliases = ALIASES.get((where, column), {})
+            lookup = {**{_key(k): v for k, v in aliases.items()}, **{_key(v): v for v in allowed}}
             keyed = frame[column].map(lambda v: lookup.get(_key(v)) if isinstance(v, str) else None)
             changes[column] = keyed.where(keyed.notna(), frame[column])
     return frame.assign(**changes)

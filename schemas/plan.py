@@ -46,7 +46,8 @@ class IndikatorSheet(_Sheet):
     sk_code: Series[str] = pa.Field(description="Kode SK the indicator belongs to (declared in Sasaran)")
     indicator_code: Series[str] = pa.Field(description="Kode Indikator: stable code, catalogue or unit-own")
     indicator_name: Series[str] = pa.Field(description="Nama Indikator: label")
-    unit_of_measure: Series[str] = pa.Field(description="Satuan: persen, indeks, nilai or jumlah")
+    unit_of_measure: Series[str] = pa.Field(isin=ALLOWED[("Indikator", "unit_of_measure")],
+                                            description="Satuan: persen, indeks, nilai or jumlah ('%' reads as persen)")
     polarity: Series[str] = pa.Field(isin=ALLOWED[("Indikator", "polarity")],
                                      description="Polaritas: naik (higher is better) or turun (lower is better)")
     is_iku: Series[str] = pa.Field(isin=ALLOWED[("Indikator", "is_iku")], description="IKU: Ya or Tidak")

@@ -116,6 +116,9 @@ CASES = [
                  id="an empty Identitas sheet"),
     pytest.param(Case(_plan(_delete_rows_below_header("Pagu")), "sheet_empty", sheet="Pagu", context=wf.plan_context),
                  id="an empty Pagu sheet in a plan"),
+    pytest.param(Case(_plan(_set("Indikator", "D3", "buah")), "value_not_allowed", "D3", "Indikator",
+                      context=wf.plan_context),
+                 id="a Satuan that is not persen, indeks, nilai or jumlah"),
     pytest.param(Case(_monthly(_set("Identitas", "B2", "LOKA-MBR")), "unit_mismatch_folder", "B2", "Identitas"),
                  id="a report of another unit in this unit's folder"),
     pytest.param(Case(_monthly(_set("Identitas", "B2", "BPOM-XYZ")), "unit_unknown", "B2", "Identitas"),
@@ -189,6 +192,24 @@ def test_the_valid_pair_is_accepted(tmp_path: Path) -> None:
     result = run(month)
     assert result.verdict == "accepted", result.problems.to_string()
     assert result.frames["Sampling"]["commodity"].tolist() == ["OBAT", "PANGAN"], "names resolve to codes"
+
+
+@pytest.mark.parametrize("typed", [
+    pytest.param("%", id="a percent sign typed as Satuan reads as persen"),
+    pytest.param(" Persen ", id="Satuan in another case and spacing reads as persen"),
+])
+def test_a_satuan_typed_another_way_is_read_as_the_contract_word(tmp_path: Path, typed: str) -> None:
+    plan = wf.damage(wf.write_plan(tmp_path), _set("Indikator", "D2", typed))
+    result = run(plan, wf.plan_context(plan))
+    assert result.verdict == "accepted", result.problems.to_string()
+    assert result.frames["Indikator"]["unit_of_measure"].tolist() == ["persen", "persen", "persen", "indeks"]
+
+
+def test_a_wrong_satuan_names_the_allowed_words(tmp_path: Path) -> None:
+    plan = wf.damage(wf.write_plan(tmp_path), _set("Indikator", "D3", "buah"))
+    problem = run(plan, wf.plan_context(plan)).problems.query("rule_id == 'value_not_allowed'").iloc[0]
+    assert "'buah'" in problem["message"] and "'Satuan'" in problem["message"]
+    assert problem["expected"] == "Salah satu dari: persen, indeks, nilai, jumlah"
 
 
 def test_offline_without_a_plan_is_a_warning_and_plan_rules_are_skipped(tmp_path: Path) -> None:
