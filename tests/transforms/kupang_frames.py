@@ -38,11 +38,13 @@ _CANDIDATES = [
 
 @lru_cache(maxsize=1)
 def fixture() -> dict:
-    """The fixture JSON (the test is skipped when it cannot be found)."""
+    """The fixture JSON. It is always present (``../shared``), so a missing one fails the test loudly
+    rather than skipping it."""
     for path in filter(None, _CANDIDATES):
         if path.is_file():
             return json.loads(path.read_text(encoding="utf-8"))
-    pytest.skip("Kupang fixture kupang_2023_tw2.json not found (set SAKIP_KUPANG_FIXTURE)")
+    searched = ", ".join(str(p) for p in filter(None, _CANDIDATES))
+    pytest.fail(f"Kupang fixture kupang_2023_tw2.json not found (searched {searched}; set SAKIP_KUPANG_FIXTURE)")
 
 
 @lru_cache(maxsize=1)

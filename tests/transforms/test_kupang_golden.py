@@ -155,3 +155,13 @@ def test_efficiency_counts_and_total(efficiency_rows):
     assert total["input_realisasi_rp"] == expected["derived_totals"]["input_realisasi_sum"]["value"]
     measured = rows["output_pct"].dropna()
     assert total["output_pct"] == pytest.approx(measured.mean()) and len(measured) == 20
+
+
+def test_a_missing_fixture_fails_the_golden_tests_instead_of_skipping_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(k, "_CANDIDATES", [tmp_path / "kupang_2023_tw2.json"])
+    k.fixture.cache_clear()
+    try:
+        with pytest.raises(pytest.fail.Exception, match="kupang_2023_tw2.json not found"):
+            k.fixture()
+    finally:
+        k.fixture.cache_clear()
