@@ -1,8 +1,11 @@
 """Quarterly interim reports: one task per unit whose quarter is complete, then the national roll-up.
 
 Triggered by the event the collection flow emits when a quarter's third month has loaded, with a
-scheduled fallback after the quarter's deadline (``prefect.yaml``). Re-running is cheap: a unit's
-report gets a new version only when the data it is built from changed (a corrected resubmission).
+scheduled fallback after the quarter's deadline and a weekly re-check all year (``prefect.yaml``).
+Every run also rebuilds the reports, of any quarter, whose data changed since they were built (a
+correction in August to June, or to an older quarter; an override): ``steps.stale_reports`` compares
+each latest version's fingerprint with the current data's without rendering. Re-running is cheap: a
+report gets a new version only when the data it is built from changed.
 """
 from __future__ import annotations
 
@@ -30,15 +33,24 @@ def last_closed_quarter(tz: str) -> str:
 
 
 @flow(name="sakip-laporan-triwulan", log_prints=True)
-def quarterly_reports(quarter: str | None = None, units: list[str] | None = None, national: bool = True) -> list[dict]:
-    """Build every complete unit's report for the quarter (``YYYY-Qn``; default: last closed)."""
+def quarterly_reports(quarter: str | None = None, units: list[str] | None = None, national: bool = True,
+                      refresh_stale: bool = True) -> list[dict]:
+    """Build every complete unit's report for the quarter (``YYYY-Qn``; default: last closed), and (unless
+    ``units`` are named or ``refresh_stale`` is off) rebuild every existing report whose data has changed."""
     settings = get_settings()
     year, q = periods.parse_quarter(quarter or last_closed_quarter(settings.timezone))
     engine = steps.warehouse(settings.warehouse_url)
     codes = units or steps.units_with_complete_quarter(engine, year, q)
-    states = [unit_report(engine, settings, code, year, q, return_state=True) for code in codes]
-    if national:
-        states.append(national_report(engine, settings, year, q, return_state=True))
+    unit_jobs = [(code, year, q) for code in codes]
+    national_jobs = [(year, q)] if national else []
+    if refresh_stale and not units:
+        for stale in steps.stale_reports(engine):
+            if stale["scope"] == "unit" and (job := (stale["unit_code"], stale["year"], stale["quarter"])) not in unit_jobs:
+                unit_jobs.append(job)
+            elif stale["scope"] == "national" and national and (stale["year"], stale["quarter"]) not in national_jobs:
+                national_jobs.append((stale["year"], stale["quarter"]))
+    states = [unit_report(engine, settings, code, y, qq, return_state=True) for code, y, qq in unit_jobs]
+    states += [national_report(engine, settings, y, qq, return_state=True) for y, qq in national_jobs]
     rows = [{"laporan": steps.describe_report(s.result())} if not s.is_failed()
             else {"laporan": f"GAGAL: {s.result(raise_on_failure=False)}"} for s in states]
     create_table_artifact(table=rows or [{"laporan": "tidak ada unit yang lengkap"}], key=f"laporan-{year}-q{q}",

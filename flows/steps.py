@@ -333,8 +333,26 @@ def build_national_report(engine: Engine, settings: Settings, year: int, quarter
 
 
 def describe_report(result) -> str:
-    """One line for the operator: which report, which version, where."""
-    return f"{result.scope} {result.unit_code or 'nasional'} {result.year}-Q{result.quarter} v{result.version}: {result.docx_path}"
+    """One line for the operator: which report, which version, where, and what changed (a new version) or
+    that the existing version was kept."""
+    line = f"{result.scope} {result.unit_code or 'nasional'} {result.year}-Q{result.quarter} v{result.version}: {result.docx_path}"
+    if result.reused:
+        return f"{line} (tidak ada perubahan data; versi yang ada dipakai)"
+    return f"{line} — {result.changes}" if result.changes else line
+
+
+def stale_reports(engine: Engine, year: int | None = None) -> list[dict]:
+    """Reports whose data changed since they were built (corrections, late files, overrides), any quarter."""
+    from sinks.report.build import stale_reports as find
+
+    return find(engine, year)
+
+
+def report_quarter_gaps(engine: Engine, unit_code: str, year: int, quarter: int) -> list[str]:
+    """What a unit's quarter lacks to be reported (Indonesian; empty when complete)."""
+    from sinks.report.build import quarter_gaps
+
+    return quarter_gaps(engine, unit_code, year, quarter)
 
 
 def add_override(engine: Engine, settings: Settings, unit_code: str, year: int, month: int, indicator_code: str,

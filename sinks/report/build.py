@@ -5,14 +5,18 @@
 1. read every row the report needs in ONE transaction (REPEATABLE READ on PostgreSQL; one
    connection and one ``BEGIN`` on SQLite), together with the latest ``report_version`` of the same
    scope, so a report never mixes two versions of the data;
-2. fingerprint the data: SHA-256 over the current submissions used (id + file hash) and the scoring
-   policies cited; if the latest version has the same fingerprint, return it (no new files);
-3. otherwise render ``<out>/<year>-Q<q>/<unit>/<unit>_<year>_TW<roman>_v<n>.docx/.pdf`` plus a JSON
-   manifest beside them (fingerprint, submissions, headline scores), and insert ``report_version``
-   n+1 with ``changes``: an Indonesian summary of what changed since version n (submissions replaced,
-   added or dropped; scores whose displayed value changed, e.g. "NPS TOTAL 101,20 → 103,34").
+2. fingerprint the data: SHA-256 over the current submissions used (id + file hash), the scoring
+   policies cited and the active manual overrides applied; if the latest version has the same
+   fingerprint, return it (no new files);
+3. otherwise compute what changed since version n (submissions replaced, added or dropped; scores
+   whose displayed value changed, e.g. "NPS TOTAL 101,20 → 103,34"), render
+   ``<out>/<year>-Q<q>/<unit>/<unit>_<year>_TW<roman>_v<n>.docx/.pdf`` with those changes printed in the
+   Sumber Data appendix, write a JSON manifest beside them (fingerprint, submissions, headline scores,
+   changes), and insert ``report_version`` n+1 with the same ``changes`` text.
 
-``quarter_complete`` tells the scheduler whether a unit's quarter can be reported.
+``quarter_complete`` / ``quarter_gaps`` tell the scheduler and the CLI whether a unit's quarter can be
+reported; ``stale_reports`` finds the reports whose data changed since they were built (cheap: no
+rendering, only the rows the fingerprint is computed from).
 """
 from __future__ import annotations
 
@@ -28,17 +32,19 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from sakip.periods import ROMAN, month_name, quarter_end_month
+from sakip.periods import ROMAN, month_name, quarter_end_month, quarter_label
 from sakip.settings import get_settings
 from sinks.report import idformat as fmt
 from sinks.report.content import unit_report
-from sinks.report.data import NationalData, ReportData, load_national_data, load_report_data
+from sinks.report.data import NationalData, ReportData, load_national_data, load_report_data, select_view
 from sinks.report.docx_render import render_docx
 from sinks.report.facts import prepare
 from sinks.report.model import Document
 from sinks.report.national import national_report, unit_scores
 from sinks.report.pdf_render import render_pdf
-from sinks.report.provenance import LOADED_VERDICTS, Provenance, fingerprint, submission_records, used_submissions
+from sinks.report.provenance import (LOADED_VERDICTS, Provenance, fingerprint, submission_records, unit_fingerprint,
+                                     used_submissions)
+from sinks.report.tables import when
 
 T = TypeVar("T")
 NATIONAL = "NASIONAL"
@@ -103,18 +109,27 @@ def _period(rec: dict) -> tuple:
     return rec.get("unit_code"), rec.get("kind"), rec.get("year"), month
 
 
+def _file(rec: dict) -> str:
+    """"BPOM-KPG_2023-06.xlsx, diterima 8 Juli 2023 21:30 WIB" (the received time when recorded)."""
+    received = when(rec.get("received_at"))
+    return f"{rec.get('file_name')}, diterima {received}" if received != "-" else str(rec.get("file_name"))
+
+
 def submission_changes(previous: list[dict], current: list[dict]) -> list[str]:
-    """Submissions replaced (same unit, kind and period, another file), added or no longer used."""
+    """Submissions replaced (same unit, kind and period, another file), added or no longer used, with the
+    files, their received times and the steward's revision note."""
     before = {_period(r): r for r in previous}
     after = {_period(r): r for r in current}
     out = []
     for key, rec in after.items():
         old = before.get(key)
+        note = str(rec.get("revision_note") or "").strip()
+        note = f"; catatan revisi: \"{note}\"" if note else ""
         if old is None:
-            out.append(f"{_label(rec)} ditambahkan (versi {fmt.plain(rec.get('version'), 0, '-')}, {rec.get('file_name')})")
+            out.append(f"{_label(rec)} ditambahkan (versi {fmt.plain(rec.get('version'), 0, '-')}, {_file(rec)}{note})")
         elif old.get("submission_id") != rec.get("submission_id"):
-            out.append(f"{_label(rec)}: versi {fmt.plain(old.get('version'), 0, '-')} ({old.get('file_name')}) diganti "
-                       f"versi {fmt.plain(rec.get('version'), 0, '-')} ({rec.get('file_name')})")
+            out.append(f"{_label(rec)}: versi {fmt.plain(old.get('version'), 0, '-')} ({_file(old)}) diganti "
+                       f"versi {fmt.plain(rec.get('version'), 0, '-')} ({_file(rec)}{note})")
     out += [f"{_label(rec)} tidak lagi digunakan" for key, rec in before.items() if key not in after]
     return out
 
@@ -129,14 +144,25 @@ def score_changes(previous: dict[str, float | None], current: dict[str, float | 
     return out
 
 
+NO_VISIBLE_CHANGE = "Sidik data berubah tanpa perubahan berkas atau nilai yang ditampilkan."
+
+
+def change_items(previous_manifest: dict | None, records: list[dict], scores: dict[str, float | None]) -> list[str]:
+    """What changed since the previous version, one Indonesian line each (empty for the first version)."""
+    if previous_manifest is None:
+        return []
+    items = submission_changes(previous_manifest.get("submissions", []), records)
+    items += score_changes(previous_manifest.get("scores", {}), scores)
+    return items or [NO_VISIBLE_CHANGE]
+
+
 def describe_changes(previous_manifest: dict | None, records: list[dict], scores: dict[str, float | None]) -> str:
     """The ``changes`` text of a new version (Indonesian)."""
     if previous_manifest is None:
         return "Versi pertama."
-    items = submission_changes(previous_manifest.get("submissions", []), records)
-    items += score_changes(previous_manifest.get("scores", {}), scores)
-    if not items:
-        return "Sidik data berubah tanpa perubahan berkas atau nilai yang ditampilkan."
+    items = change_items(previous_manifest, records, scores)
+    if items == [NO_VISIBLE_CHANGE]:
+        return NO_VISIBLE_CHANGE
     more = f"; dan {len(items) - MAX_CHANGES} perubahan lain" if len(items) > MAX_CHANGES else ""
     return "; ".join(items[:MAX_CHANGES]) + more + "."
 
@@ -175,6 +201,15 @@ def _local_now() -> datetime:
     return datetime.now(timezone.utc).astimezone(ZoneInfo(get_settings().timezone))
 
 
+def _stamp(value: object) -> datetime | None:
+    """A stored ``built_at`` (UTC when naive; SQLite may return text) in the settings' time zone."""
+    if fmt.is_missing(value):
+        return None
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(get_settings().timezone).to_pydatetime()
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What a build needs after reading: the data, fingerprint, submissions and the previous version."""
@@ -203,11 +238,16 @@ def _write(engine: Engine, plan: _Plan, out_dir: Path, folder: str, make: Callab
     version = (int(plan.latest["version"]) if plan.latest else 0) + 1
     built_at = _local_now()
     docx_path, pdf_path, manifest_path = report_paths(out_dir, folder, plan.year, plan.quarter, version)
-    document = make(Provenance(version=version, fingerprint=plan.fingerprint, built_at=built_at, submissions=plan.used))
+    records = submission_records(plan.used)
+    previous = _read_manifest(plan.latest)
+    changes = describe_changes(previous, records, scores)
+    previous_built = _stamp(plan.latest.get("built_at")) if plan.latest else None
+    document = make(Provenance(version=version, fingerprint=plan.fingerprint, built_at=built_at, submissions=plan.used,
+                               previous_version=int(plan.latest["version"]) if plan.latest else None,
+                               previous_built_at=previous_built,
+                               changes=tuple(change_items(previous, records, scores))))
     render_docx(document, docx_path)
     render_pdf(document, pdf_path)
-    records = submission_records(plan.used)
-    changes = describe_changes(_read_manifest(plan.latest), records, scores)
     manifest = {"scope": plan.scope, "unit_code": plan.unit_code, "year": plan.year, "quarter": plan.quarter,
                 "version": version, "built_at": built_at.isoformat(), "data_fingerprint": plan.fingerprint,
                 "submissions": records, "scores": scores, "changes": changes}
@@ -238,8 +278,8 @@ def build_unit_report(engine: Engine, unit_code: str, year: int, quarter: int, o
         return load_report_data(conn, unit_code, year, quarter, policy_dir), _latest(conn, "unit", unit_code, year, quarter)
 
     data, latest = read_snapshot(engine, read)
-    used = used_submissions(data.submissions, year, quarter)
-    plan = _Plan("unit", unit_code, year, quarter, used, fingerprint(used, _policy_ids(data.scores, quarter, year)), latest)
+    used, print_ = unit_fingerprint(data.submissions, data.scores, data.capaian, year, quarter)
+    plan = _Plan("unit", unit_code, year, quarter, used, print_, latest)
     day = date or _local_now().date()
     return _write(engine, plan, out_dir, unit_code, lambda prov: unit_report(data, day, prov),
                   unit_scores_summary(data))
@@ -261,14 +301,81 @@ def build_national_report(engine: Engine, year: int, quarter: int, out_dir: Path
 
 def quarter_complete(engine: Engine, unit_code: str, year: int, quarter: int) -> bool:
     """True when the unit's plan is loaded and its quarter-end month's current submission is accepted."""
-    params = {"unit": unit_code, "year": year, "month": quarter_end_month(quarter)}
+    return not quarter_gaps(engine, unit_code, year, quarter)
 
-    def read(conn: Connection) -> bool:
+
+def quarter_gaps(engine: Engine, unit_code: str, year: int, quarter: int) -> list[str]:
+    """What a unit's quarter lacks to be reported, in Indonesian (empty when complete): the plan, and an
+    accepted current report of the quarter-end month (the quarter's figures are that month's)."""
+    month = quarter_end_month(quarter)
+    params = {"unit": unit_code, "year": year, "month": month}
+
+    def read(conn: Connection) -> tuple[int, list]:
         plan = conn.execute(sa.text("SELECT COUNT(*) FROM v_plan_header WHERE unit_code = :unit AND year = :year"),
                             params).scalar_one()
         rows = conn.execute(sa.text(
             "SELECT verdict, is_current FROM v_submission WHERE unit_code = :unit AND year = :year "
             "AND kind = 'bulanan' AND month = :month"), params).all()
-        return plan > 0 and any(bool(cur) and verdict in LOADED_VERDICTS for verdict, cur in rows)
+        return plan, rows
 
-    return read_snapshot(engine, read)
+    plan, rows = read_snapshot(engine, read)
+    gaps = [] if plan > 0 else [f"Rencana Tahunan {year} belum dimuat"]
+    if not any(bool(cur) and verdict in LOADED_VERDICTS for verdict, cur in rows):
+        state = "ditolak" if rows else "belum diterima"
+        gaps.append(f"laporan bulanan {month_name(month)} {year} (bulan terakhir {quarter_label(quarter)}) {state}")
+    return gaps
+
+
+def stale_reports(engine: Engine, year: int | None = None) -> list[dict]:
+    """Every report (latest version of a unit-quarter or national quarter) whose recorded fingerprint differs
+    from the one the current data gives: a correction, a late file, an override or its withdrawal since it
+    was built. Reads only ``report_version``, ``v_submission``, the policy ids of ``v_score`` and the override
+    ids of ``v_indicator_capaian``, in one snapshot; nothing is rendered.
+
+    Returns dicts ``scope, unit_code, year, quarter, version, recorded, current`` sorted by year, quarter,
+    scope ('national' last), unit.
+    """
+    def read(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        rv = REPORT_VERSION
+        stmt = sa.select(rv.c.scope, rv.c.unit_code, rv.c.year, rv.c.quarter, rv.c.version, rv.c.data_fingerprint)
+        if year is not None:
+            stmt = stmt.where(rv.c.year == year)
+        versions = pd.DataFrame(conn.execute(stmt).mappings().all(),
+                                columns=["scope", "unit_code", "year", "quarter", "version", "data_fingerprint"])
+        if versions.empty:
+            return versions, pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+        years = sorted({int(y) for y in versions["year"]} | {int(y) - 1 for y in versions["year"]})
+        marks = ", ".join(f":y{i}" for i in range(len(years)))
+        params = {f"y{i}": y for i, y in enumerate(years)}
+        subs = select_view(conn, "v_submission", f"year IN ({marks})", params)
+        scores = _frame(conn, f"SELECT DISTINCT unit_code, year, quarter, level, policy_id FROM v_score "
+                              f"WHERE year IN ({marks})", params)
+        overrides = _frame(conn, f"SELECT DISTINCT unit_code, year, month, override_id FROM v_indicator_capaian "
+                                 f"WHERE override_id IS NOT NULL AND year IN ({marks})", params)
+        return versions, subs, scores, overrides
+
+    versions, subs, scores, overrides = read_snapshot(engine, read)
+    if versions.empty:
+        return []
+    latest = versions.sort_values("version").groupby(["scope", "unit_code", "year", "quarter"], dropna=False).tail(1)
+    out = []
+    for r in latest.to_dict("records"):
+        y, q = int(r["year"]), int(r["quarter"])
+        if r["scope"] == "national":
+            used = used_submissions(subs[subs["year"] == y], y, q, with_previous_year=False)
+            total = scores[(scores["level"] == "total") & (scores["year"] == y)] if not scores.empty else scores
+            current = fingerprint(used, _policy_ids(total, q, y))
+        else:
+            unit = r["unit_code"]
+            mine = (lambda f: f[f["unit_code"] == unit] if not f.empty else f)
+            current = unit_fingerprint(mine(subs), mine(scores), mine(overrides), y, q)[1]
+        if current != r["data_fingerprint"]:
+            out.append({"scope": r["scope"], "unit_code": None if r["scope"] == "national" else r["unit_code"],
+                        "year": y, "quarter": q, "version": int(r["version"]), "recorded": r["data_fingerprint"],
+                        "current": current})
+    return sorted(out, key=lambda d: (d["year"], d["quarter"], d["scope"] == "national", d["unit_code"] or ""))
+
+
+def _frame(conn: Connection, sql: str, params: dict) -> pd.DataFrame:
+    result = conn.execute(sa.text(sql), params)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

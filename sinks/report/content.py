@@ -28,7 +28,7 @@ from sinks.report.data import ReportData
 from sinks.report.facts import UNIT_TYPE_NAMES, Facts, city_of, full_name, prepare
 from sinks.report.model import (TOC, Block, BulletList, Document, Heading, Image, ListItem, PageBreak, Paragraph,
                                 SectionBreak)
-from sinks.report.provenance import Provenance, fingerprint, used_submissions
+from sinks.report.provenance import Provenance, unit_fingerprint
 
 LEGAL_BASIS = (
     "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 53 Tahun 2014 tentang "
@@ -682,9 +682,8 @@ def _describe_submission(rec: dict) -> str:
 
 def provenance_of(data: ReportData) -> Provenance:
     """Provenance from the data alone (for a report rendered outside ``build``)."""
-    used = used_submissions(data.submissions, data.year, data.quarter)
-    ids = sorted(data.scores["policy_id"].dropna().astype(str).unique()) if "policy_id" in data.scores else []
-    return Provenance(version=None, fingerprint=fingerprint(used, ids), built_at=None, submissions=used)
+    used, print_ = unit_fingerprint(data.submissions, data.scores, data.capaian, data.year, data.quarter)
+    return Provenance(version=None, fingerprint=print_, built_at=None, submissions=used)
 
 
 VERDICTS = {"accepted": "diterima", "accepted_with_warnings": "diterima dengan catatan", "rejected": "ditolak"}
@@ -717,7 +716,19 @@ def sources_section(f: Facts, prov: Provenance, num_title: str) -> list[Block]:
                              _describe_submission),
         *([Paragraph("Versi berkas yang telah diganti: " + "; ".join(_replaced(f.data, prov.submissions)) + ".", "note")]
           if _replaced(f.data, prov.submissions) else []),
+        *changes_blocks(prov),
     ]
+
+
+def changes_blocks(prov: Provenance) -> list[Block]:
+    """"Perubahan dari versi sebelumnya (versi n-1, dibuat …)" and one item per change (none for a first version)."""
+    if prov.previous_version is None:
+        return []
+    built = (f", dibuat {fmt.date_id(prov.previous_built_at.date())} pukul {prov.previous_built_at:%H:%M}"
+             if prov.previous_built_at is not None else "")
+    items = prov.changes or ("Tidak ada perubahan yang tercatat.",)
+    return [Paragraph(f"**Perubahan dari versi sebelumnya (versi {prov.previous_version}{built}):**"),
+            BulletList(tuple(ListItem(f"{i + 1}.", text) for i, text in enumerate(items)))]
 
 
 def lampiran(f: Facts, lab: Labels, prov: Provenance) -> list[Block]:

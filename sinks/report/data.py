@@ -96,6 +96,24 @@ def select_view(conn: Connection, view: str, where: str = "", params: dict | Non
     return _normalise(frame)
 
 
+def with_revision_notes(conn: Connection, submissions: pd.DataFrame) -> pd.DataFrame:
+    """``submissions`` plus the steward's ``revision_note`` (``Catatan Revisi``) of each version.
+
+    ``v_submission`` does not carry the note; it is read from ``audit_submission`` by submission id when
+    that table exists (a database holding only view-shaped relations gets an empty column).
+    """
+    if "revision_note" in submissions.columns:
+        return submissions
+    if submissions.empty or not sa.inspect(conn).has_table("audit_submission"):
+        return submissions.assign(revision_note=pd.Series([None] * len(submissions), index=submissions.index,
+                                                          dtype=object))
+    a = sa.table("audit_submission", sa.column("submission_id"), sa.column("revision_note"))
+    ids = [int(v) for v in submissions["submission_id"]]
+    rows = conn.execute(sa.select(a.c.submission_id, a.c.revision_note).where(a.c.submission_id.in_(ids))).all()
+    notes = {int(i): n for i, n in rows}
+    return submissions.assign(revision_note=submissions["submission_id"].map(lambda i: notes.get(int(i))))
+
+
 def _policy_ids(scores: pd.DataFrame) -> list[str]:
     ids = scores["policy_id"].dropna().astype(str) if "policy_id" in scores.columns else pd.Series(dtype=str)
     return sorted(ids.unique())
@@ -124,7 +142,8 @@ def load_report_data(conn: Connection, unit_code: str, year: int, quarter: int,
         rpd=select_view(conn, "v_rpd_month", "unit_code = :unit AND year = :year", unit_year),
         efficiency=select_view(conn, "v_efficiency", "unit_code = :unit AND year = :year AND quarter = :q",
                                {**unit_year, "q": quarter}),
-        submissions=select_view(conn, "v_submission", "unit_code = :unit AND year IN (:y0, :y1)", both),
+        submissions=with_revision_notes(
+            conn, select_view(conn, "v_submission", "unit_code = :unit AND year IN (:y0, :y1)", both)),
         policy=policy_info(unit_code, year, ids[0] if ids else None, policy_dir),
     )
 

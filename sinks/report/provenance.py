@@ -18,7 +18,7 @@ from sakip.periods import quarter_end_month
 #: Verdicts whose data the warehouse holds.
 LOADED_VERDICTS = ("accepted", "accepted_with_warnings")
 SUBMISSION_COLUMNS = ("submission_id", "unit_code", "kind", "year", "month", "version", "file_name",
-                      "file_hash", "received_at", "verdict")
+                      "file_hash", "received_at", "verdict", "revision_note")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class Provenance:
     fingerprint: str
     built_at: datetime | None
     submissions: pd.DataFrame
+    #: The previous version this one replaces (``None`` for the first) and what changed since it
+    #: (Indonesian lines: submissions replaced/added/dropped, key figures whose displayed value changed).
+    previous_version: int | None = None
+    previous_built_at: datetime | None = None
+    changes: tuple[str, ...] = ()
 
 
 def _is_plan(frame: pd.DataFrame) -> pd.Series:
@@ -38,9 +43,10 @@ def _is_plan(frame: pd.DataFrame) -> pd.Series:
 def used_submissions(submissions: pd.DataFrame, year: int, quarter: int, with_previous_year: bool = True) -> pd.DataFrame:
     """The current, loaded submissions a quarter's report reads.
 
-    This year: the plan and months 1..quarter-end. Previous year (the comparisons with the same quarter
-    last year, and for TW I the follow-up of last December's recommendations): the plan and months
-    1..quarter-end, plus December when the quarter is I. Sorted by unit, year, kind, month.
+    This year: the plan and months 1..quarter-end. Previous year: the plan and every month (the report
+    shows last year's four quarters in the NPS TOTAL chart, the same quarter last year in the comparisons
+    and, for TW I, last December's recommendations), so a correction to any of them is a change.
+    Sorted by unit, year, kind, month.
     """
     if submissions.empty:
         return submissions.reindex(columns=list(SUBMISSION_COLUMNS))
@@ -50,18 +56,53 @@ def used_submissions(submissions: pd.DataFrame, year: int, quarter: int, with_pr
     month = subs["month"].astype("Float64")
     plan = _is_plan(subs)
     this_year = (subs["year"] == year) & (plan | (month <= end)).fillna(False)
-    last_months = (month <= end) | ((month == 12) & (quarter == 1))
-    last_year = (subs["year"] == year - 1) & (plan | last_months).fillna(False) & with_previous_year
+    last_year = (subs["year"] == year - 1) & (plan | month.notna()).fillna(False) & with_previous_year
     used = subs[this_year | last_year].assign(_plan=~_is_plan(subs[this_year | last_year]))
     order = ["unit_code", "year", "_plan", "month"]
     return used.sort_values(order, na_position="first").drop(columns="_plan").reset_index(drop=True)
 
 
-def fingerprint(used: pd.DataFrame, policy_ids: list[str] | tuple[str, ...] = ()) -> str:
-    """SHA-256 of the sorted (submission id, file hash) pairs and the scoring policies cited."""
+def fingerprint(used: pd.DataFrame, policy_ids: list[str] | tuple[str, ...] = (),
+                override_ids: list[int] | tuple[int, ...] = ()) -> str:
+    """SHA-256 of the sorted (submission id, file hash) pairs, the scoring policies cited and the active
+    manual overrides applied to the rows shown (an override or its withdrawal changes the scores without
+    a new file)."""
     pairs = sorted(zip(used["submission_id"].astype(str), used["file_hash"].astype(str)))
-    payload = json.dumps({"submissions": pairs, "policies": sorted(policy_ids)}, separators=(",", ":"))
+    body: dict = {"submissions": pairs, "policies": sorted({str(p) for p in policy_ids})}
+    if len(override_ids):  # the key is absent without overrides: fingerprints of reports without any stay stable
+        body["overrides"] = sorted({int(o) for o in override_ids})
+    payload = json.dumps(body, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def shown_scores(scores: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+    """The score rows a quarter's report shows: last year's quarters and this year's up to ``quarter``."""
+    if scores.empty:
+        return scores
+    return scores[(scores["year"] == year - 1) | ((scores["year"] == year) & (scores["quarter"] <= quarter))]
+
+
+def policy_ids_of(scores: pd.DataFrame, year: int, quarter: int) -> list[str]:
+    """The scoring policies cited by the scores a report shows (one per unit-year)."""
+    rows = shown_scores(scores, year, quarter)
+    return sorted(rows["policy_id"].dropna().astype(str).unique()) if "policy_id" in rows.columns else []
+
+
+def override_ids_of(capaian: pd.DataFrame, year: int, quarter: int) -> list[int]:
+    """The manual overrides applied to the indicator rows a report reads (last year; this year to the quarter end)."""
+    if capaian.empty or "override_id" not in capaian.columns:
+        return []
+    end = quarter_end_month(quarter)
+    rows = capaian[(capaian["year"] == year - 1) | ((capaian["year"] == year) & (capaian["month"] <= end))]
+    return sorted({int(v) for v in rows["override_id"].dropna()})
+
+
+def unit_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, capaian: pd.DataFrame,
+                     year: int, quarter: int) -> tuple[pd.DataFrame, str]:
+    """(submissions used, fingerprint) of a unit's quarter report from its ``v_submission``, ``v_score`` and
+    ``v_indicator_capaian`` rows: the one computation both the build and the stale-report check use."""
+    used = used_submissions(submissions, year, quarter)
+    return used, fingerprint(used, policy_ids_of(scores, year, quarter), override_ids_of(capaian, year, quarter))
 
 
 def submission_records(used: pd.DataFrame) -> list[dict]:

@@ -75,4 +75,34 @@ def test_reports_flow_builds_the_complete_units_quarter_and_the_national_roll_up
     assert len(rows) == 2 and not any(r["laporan"].startswith("GAGAL") for r in rows)
     assert sorted(p.suffix for p in (env / "out" / "laporan").rglob("*_v1.*") if p.suffix in {".docx", ".pdf"}) == \
         [".docx", ".docx", ".pdf", ".pdf"]
-    assert quarterly_reports("2023-Q2") == rows, "same data: the same report versions, nothing rebuilt"
+    again = quarterly_reports("2023-Q2")
+    assert len(again) == 2 and all("v1:" in r["laporan"] and "versi yang ada dipakai" in r["laporan"] for r in again), \
+        "same data: the same report versions, nothing rebuilt"
+    assert not list((env / "out" / "laporan").rglob("*_v2.*"))
+
+
+def test_reports_flow_rebuilds_every_report_whose_data_a_later_correction_changed(env: Path):
+    from flows.collect import collect_month
+    from flows.plan import load_plans
+    from flows.report import quarterly_reports
+    from sinks.templates import write_workbook
+
+    kupang.write_kupang_inbox(env / "inbox")
+    load_plans(2023)
+    for month in range(1, 7):
+        collect_month(f"2023-{month:02d}")
+    quarterly_reports("2023-Q1", national=False)
+    quarterly_reports("2023-Q2", national=False)
+    # August: a corrected February (feeds TW I and the cumulative months of TW II) arrives
+    identity, frames = kupang.monthly_workbook(2)
+    identity = {**identity, "revision_note": "Koreksi data Februari"}
+    write_workbook("bulanan", identity, frames.copy() | {"Kinerja": frames["Kinerja"].assign(
+        kendala="Kendala diperbarui setelah verifikasi")}, env / "inbox" / kupang.UNIT / f"{kupang.UNIT}_2023-02_rev1.xlsx")
+    assert any(r["status"] == "loaded" for r in collect_month("2023-02"))
+    rows = quarterly_reports("2023-Q2", national=False)  # the event/scheduled run: Q2 plus every stale report
+    lines = [r["laporan"] for r in rows]
+    assert any(line.startswith(f"unit {kupang.UNIT} 2023-Q1 v2") and "Februari 2023" in line for line in lines), lines
+    assert any(line.startswith(f"unit {kupang.UNIT} 2023-Q2 v2") and "Februari 2023" in line for line in lines), lines
+    assert len(lines) == 2
+    assert quarterly_reports("2023-Q2", national=False, refresh_stale=False)[0]["laporan"].endswith(
+        "versi yang ada dipakai)")

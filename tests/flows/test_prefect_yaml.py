@@ -43,6 +43,16 @@ def test_report_deployment_is_triggered_by_the_collection_event_with_a_schedule_
     assert report["schedules"], "a fixed-deadline fallback schedule is declared"
 
 
+def test_report_deployment_rechecks_weekly_all_year_and_never_overlaps():
+    report = next(d for d in DEPLOYMENTS if d["entrypoint"] == "flows/report.py:quarterly_reports")
+    assert report["concurrency_limit"] == 1
+    assert report["parameters"].get("refresh_stale", True) is True
+    # a weekly run in every month of the year (not only the month after a quarter): any day of month,
+    # any month, one day of the week
+    weekly = [s["cron"].split() for s in report["schedules"]]
+    assert any(day == "*" and month == "*" and weekday.isdigit() for _, _, day, month, weekday in weekly), weekly
+
+
 def test_every_flow_module_has_a_deployment():
     entrypoints = {d["entrypoint"].split(":")[0] for d in DEPLOYMENTS}
     assert entrypoints == {"flows/plan.py", "flows/collect.py", "flows/backfill.py", "flows/report.py",

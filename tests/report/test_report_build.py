@@ -88,10 +88,17 @@ def test_a_corrected_submission_makes_a_new_version_that_says_what_changed(engin
     second = build_unit_report(engine, "BPOM-KPG", 2023, 2, tmp_path / "out", date=REPORT_DATE)
     assert not second.reused and second.version == 2
     assert second.docx_path.name == "BPOM-KPG_2023_TWII_v2.docx"
-    assert ("Laporan bulanan BPOM-KPG Juni 2023: versi 2 (BPOM-KPG_2023-06_revisi.xlsx) diganti versi 3 "
-            "(BPOM-KPG_2023-06_v3.xlsx)") in second.changes
+    replaced = ("Laporan bulanan BPOM-KPG Juni 2023: versi 2 (BPOM-KPG_2023-06_revisi.xlsx, diterima 8 Juli 2023 "
+                "21:30 WIB) diganti versi 3 (BPOM-KPG_2023-06_v3.xlsx, diterima 12 Juli 2023 09:00 WIB)")
+    assert replaced in second.changes
     assert "NPS TOTAL 103,34 → 104,00" in second.changes
     assert [r["version"] for r in _versions(engine)] == [1, 2]
+    # the document itself says what changed since version 1
+    texts = [text for _, text in docx_paragraphs(second.docx_path)]
+    heading = next(i for i, t in enumerate(texts) if t.startswith("Perubahan dari versi sebelumnya (versi 1, dibuat "))
+    assert any(replaced in t for t in texts[heading:]) and any("NPS TOTAL 103,34 → 104,00" in t for t in texts[heading:])
+    first_texts = [text for _, text in docx_paragraphs(second.docx_path.with_name("BPOM-KPG_2023_TWII_v1.docx"))]
+    assert not any(t.startswith("Perubahan dari versi sebelumnya") for t in first_texts)
 
 
 def test_quarter_complete(engine):
