@@ -124,6 +124,29 @@ def test_efficiency_table_matches_lampiran_4_corrected(loaded):
             assert (pd.isna(row[column]) if value is None else row[column] == pytest.approx(value, abs=TOL)), (no, column)
 
 
+
+def test_budget_per_indicator_agrees_with_the_efficiency_input_and_sums_per_sk(loaded):
+    engine, _, _ = loaded
+    fixture = kupang.load_fixture()
+    order = {r["no"]: kupang.catalogue_code()[r["indicator"]] for r in fixture["inputs"]["efficiency_rows"]}
+    budget = _view(engine, "SELECT level, sk_code, indicator_code, allocation_rp, spent_cum_rp, realisation_pct "
+                           "FROM v_budget_indicator WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT)
+    indicators = budget[budget["level"] == "indicator"].set_index("indicator_code")
+    eff = _view(engine, "SELECT indicator_code, input_pct FROM v_efficiency WHERE unit_code = :u AND year = 2023 "
+                        "AND quarter = 2 AND indicator_code <> 'TOTAL'", u=kupang.UNIT).set_index("indicator_code")
+    assert sorted(indicators.index) == sorted(eff.index)
+    for code, row in eff.iterrows():
+        assert indicators.loc[code, "realisation_pct"] == pytest.approx(row["input_pct"], rel=1e-12), code
+    for no, exp in fixture["expected_efficiency"]["rows"].items():
+        assert indicators.loc[order[int(no)], "realisation_pct"] == pytest.approx(exp["input_pct"]["value"], abs=TOL), no
+    sasaran = budget[budget["level"] == "sasaran"].set_index("sk_code")
+    sums = indicators.groupby("sk_code")[["allocation_rp", "spent_cum_rp"]].sum()
+    assert sorted(sasaran.index) == sorted(sums.index)
+    for sk, row in sums.iterrows():
+        assert sasaran.loc[sk, "allocation_rp"] == pytest.approx(row["allocation_rp"]), sk
+        assert sasaran.loc[sk, "spent_cum_rp"] == pytest.approx(row["spent_cum_rp"]), sk
+        assert sasaran.loc[sk, "realisation_pct"] == pytest.approx(row["spent_cum_rp"] / row["allocation_rp"] * 100), sk
+
 def test_loading_the_same_inbox_again_changes_nothing(loaded):
     engine, settings, _ = loaded
     before = _scores(engine).sort_values(["level", "item_code"]).reset_index(drop=True)

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from reference.policy import ScoringPolicy
-from transforms.budget import budget_lines, budget_rollup
+from transforms.budget import budget_by_indicator, budget_lines, budget_rollup
 from transforms.efficiency import efficiency
 from transforms.operations import reconcile_indicators
 from transforms.scoring import indicator_capaian, quarter_scores
@@ -55,6 +55,7 @@ def derive_unit_year(inputs: Any, policy: ScoringPolicy, deadline_day: int | Non
         "fact_score_quarter": quarter_scores(capaian, f["plan_sasaran"], policy),
         "fact_budget_line_month": lines,
         "fact_budget_rollup_month": pd.concat([budget_rollup(lines, lvl) for lvl in ROLLUP_LEVELS], ignore_index=True),
+        "fact_budget_indicator_month": budget_by_indicator(capaian, f["plan_indicator"]),
         "fact_efficiency_quarter": efficiency(capaian, f["plan_indicator"], policy),
         "fact_reconciliation_month": reconcile_indicators(f["indicator_month"], f["sampling"], f["inspection"],
                                                           ref["derivations"], ref["commodities"],

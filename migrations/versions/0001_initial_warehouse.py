@@ -24,6 +24,13 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: The views of this revision (later revisions create the views over the tables they add).
+VIEWS = (
+    "v_indicator_capaian", "v_score", "v_budget_ro", "v_budget_expense_type", "v_budget_unit", "v_budget_ranking",
+    "v_efficiency", "v_sampling", "v_inspection", "v_reconciliation", "v_reporting_completeness",
+    "v_plan_indicator", "v_plan_header", "v_rpd_month", "v_submission",
+)
+
 
 def upgrade() -> None:
     op.create_table('audit_capaian_override',
@@ -508,7 +515,7 @@ def upgrade() -> None:
     comment='One row per unit x year x indicator x month: the RAPK target (NULL = not measured that month).'
     )
     dialect = op.get_context().dialect
-    for name in views.VIEWS:
+    for name in VIEWS:
         op.execute(views.view_sql(name, dialect))
 
 

@@ -559,6 +559,25 @@ fact_budget_rollup_month = Table(
     comment="One row per unit x year x month x level ('ro' | 'expense_type' | 'unit') x item: budget roll-ups.",
 )
 
+fact_budget_indicator_month = Table(
+    "fact_budget_indicator_month",
+    metadata,
+    *_unit_month(),
+    Column("level", String(20), primary_key=True),
+    _code("item_code", primary_key=True),
+    Column("quarter", Integer),
+    _code("parent_code"),
+    _amount("allocation_rp"),
+    _amount("spent_month_rp"),
+    _amount("spent_qtd_rp"),
+    _amount("spent_cum_rp"),
+    Column("realisation_pct", Double()),
+    CheckConstraint("level IN ('indicator', 'sasaran')", name="level"),
+    _month_check(),
+    comment="One row per unit x year x reported month x level ('indicator' | 'sasaran') x item: spending "
+    "attributed to a PK indicator (or summed over an SK's indicators) against its allocation.",
+)
+
 fact_efficiency_quarter = Table(
     "fact_efficiency_quarter",
     metadata,
@@ -626,6 +645,6 @@ MONTHLY_TABLES = {
 #: Facts recomputed for a unit-year after every load (write_derived).
 DERIVED_TABLES = (
     fact_capaian_month, fact_score_quarter, fact_budget_line_month, fact_budget_rollup_month,
-    fact_efficiency_quarter, fact_reconciliation_month, fact_reporting_status,
+    fact_budget_indicator_month, fact_efficiency_quarter, fact_reconciliation_month, fact_reporting_status,
 )
 AUDIT_TABLES = (audit_submission, audit_problem, audit_capaian_override, report_version)

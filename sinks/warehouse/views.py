@@ -24,11 +24,13 @@ from sqlalchemy import (
     and_,
     case,
     column,
+    false,
     func,
     literal,
     or_,
     select,
     table,
+    true,
 )
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.expression import TableClause
@@ -76,6 +78,11 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "indicator_order", "input_pagu_rp", "input_realisasi_rp", "input_pct", "output_target",
         "output_realisasi", "output_pct", "ie", "se", "te", "kategori",
     ),
+    "v_budget_indicator": (
+        "unit_code", "unit_name", "year", "month", "quarter", "level", "sk_code", "sk_name", "sk_order",
+        "indicator_code", "indicator_name", "indicator_order", "allocation_rp", "spent_month_rp", "spent_qtd_rp",
+        "spent_cum_rp", "realisation_pct",
+    ),
     "v_sampling": (
         "unit_code", "unit_name", "year", "month", "quarter", "commodity", "commodity_name", "supergroup",
         "method", "sampled", "tested", "ms", "tms",
@@ -103,6 +110,11 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
     "v_rpd_month": (
         "unit_code", "year", "month", "planned_month_rp", "planned_cum_rp", "spent_month_rp", "spent_cum_rp",
     ),
+    "v_capaian_override": (
+        "override_id", "unit_code", "unit_name", "year", "month", "quarter", "sk_code", "indicator_code",
+        "indicator_name", "capaian_pct", "capaian_raw_pct", "applied", "reason", "set_by", "set_at", "active",
+        "deactivated_at", "deactivated_by",
+    ),
     "v_submission": (
         "submission_id", "unit_code", "kind", "year", "month", "version", "file_name", "file_hash",
         "received_at", "steward", "verdict", "is_current", "superseded_by", "n_errors", "n_warnings",
@@ -125,6 +137,9 @@ VIEW_DOCS: dict[str, str] = {
     "unit group (Pusat / Balai Besar-Balai / Loka).",
     "v_efficiency": "One row per unit x year x quarter x indicator (plus indicator_code 'TOTAL' for the unit): "
     "input, output, IE, SE, TE and kategori.",
+    "v_budget_indicator": "One row per unit x year x reported month x level x item: spending attributed to "
+    "each PK indicator (level 'indicator') and summed over each SK's indicators (level 'sasaran') against the "
+    "allocation, with month, quarter-to-date and cumulative amounts and realisation %.",
     "v_sampling": "One row per unit x year x month x commodity x method: samples of the month (not cumulative).",
     "v_inspection": "One row per unit x year x month x facility type: inspections of the month (not cumulative).",
     "v_reconciliation": "One row per unit x year x month x derived indicator: reported realisation against the "
@@ -137,6 +152,9 @@ VIEW_DOCS: dict[str, str] = {
     "totals.",
     "v_rpd_month": "One row per unit x year x month of the plan: planned disbursement (RPD) against spending, "
     "monthly and cumulative; spending NULL for months not reported.",
+    "v_capaian_override": "One row per manual capaian override ever set (active, replaced or withdrawn): "
+    "the value, reason, author and time, who withdrew it, the capaian computed from the report for that "
+    "month and whether the override is the one applied now.",
     "v_submission": "One row per file received: version, verdict, whether current, and problem counts.",
 }
 
@@ -318,6 +336,29 @@ def v_efficiency() -> Select:
     ).select_from(joined)
 
 
+
+def v_budget_indicator() -> Select:
+    b = s.fact_budget_indicator_month.alias("b")
+    m = s.dim_month.alias("m")
+    pi = s.plan_indicator.alias("pi")
+    ps = s.plan_sasaran.alias("ps")
+    u, at = _unit_at(b.c.unit_code, m.c.month_end)
+    is_indicator = b.c.level == "indicator"
+    sk_code = case((is_indicator, b.c.parent_code), else_=b.c.item_code)
+    joined = (
+        b.outerjoin(m, _same(m, b, "year", "month"))
+        .outerjoin(u, at)
+        .outerjoin(pi, and_(is_indicator, _same(pi, b, "unit_code", "year"), pi.c.indicator_code == b.c.item_code))
+        .outerjoin(ps, and_(_same(ps, b, "unit_code", "year"), ps.c.sk_code == sk_code))
+    )
+    return select(
+        b.c.unit_code, u.c.name.label("unit_name"), b.c.year, b.c.month,
+        func.coalesce(b.c.quarter, m.c.quarter).label("quarter"), b.c.level, sk_code.label("sk_code"), ps.c.sk_name,
+        ps.c.sk_order, case((is_indicator, b.c.item_code)).label("indicator_code"), pi.c.indicator_name,
+        pi.c.indicator_order, b.c.allocation_rp, b.c.spent_month_rp, b.c.spent_qtd_rp, b.c.spent_cum_rp,
+        b.c.realisation_pct,
+    ).select_from(joined)
+
 def v_sampling() -> Select:
     f = s.fact_sampling.alias("f")
     m = s.dim_month.alias("m")
@@ -431,6 +472,27 @@ def v_rpd_month() -> Select:
     ).select_from(joined)
 
 
+
+def v_capaian_override() -> Select:
+    o = s.audit_capaian_override.alias("o")
+    m = s.dim_month.alias("m")
+    pi = s.plan_indicator.alias("pi")
+    c = s.fact_capaian_month.alias("c")
+    u, at = _unit_at(o.c.unit_code, m.c.month_end)
+    joined = (
+        o.outerjoin(m, _same(m, o, "year", "month"))
+        .outerjoin(u, at)
+        .outerjoin(pi, _same(pi, o, "unit_code", "year", "indicator_code"))
+        .outerjoin(c, _same(c, o, "unit_code", "year", "month", "indicator_code"))
+    )
+    applied = case((c.c.override_id == o.c.override_id, true()), else_=false())
+    return select(
+        o.c.override_id, o.c.unit_code, u.c.name.label("unit_name"), o.c.year, o.c.month, m.c.quarter,
+        pi.c.sk_code, o.c.indicator_code, pi.c.indicator_name, o.c.capaian_pct, c.c.capaian_raw_pct,
+        applied.label("applied"), o.c.reason, o.c.set_by, o.c.set_at, o.c.active, o.c.deactivated_at,
+        o.c.deactivated_by,
+    ).select_from(joined)
+
 def v_submission() -> Select:
     a = s.audit_submission
     return select(*[a.c[name] for name in VIEW_COLUMNS["v_submission"]])
@@ -445,6 +507,7 @@ VIEWS: dict[str, Callable[[], Select]] = {
     "v_budget_unit": v_budget_unit,
     "v_budget_ranking": v_budget_ranking,
     "v_efficiency": v_efficiency,
+    "v_budget_indicator": v_budget_indicator,
     "v_sampling": v_sampling,
     "v_inspection": v_inspection,
     "v_reconciliation": v_reconciliation,
@@ -452,6 +515,7 @@ VIEWS: dict[str, Callable[[], Select]] = {
     "v_plan_indicator": v_plan_indicator,
     "v_plan_header": v_plan_header,
     "v_rpd_month": v_rpd_month,
+    "v_capaian_override": v_capaian_override,
     "v_submission": v_submission,
 }
 

@@ -12,7 +12,7 @@ from transforms.completeness import expected_months, year_status
 from transforms.derive import derive_unit_year
 
 TABLES = {"fact_capaian_month", "fact_score_quarter", "fact_budget_line_month", "fact_budget_rollup_month",
-          "fact_efficiency_quarter", "fact_reconciliation_month"}
+          "fact_budget_indicator_month", "fact_efficiency_quarter", "fact_reconciliation_month"}
 POLICY = policy_for(k.UNIT, k.YEAR)
 
 
@@ -51,6 +51,13 @@ def test_every_derived_table_from_the_kupang_inputs():
     assert set(derived["fact_budget_rollup_month"]["level"]) == {"ro", "expense_type", "unit"}
     obat = derived["fact_reconciliation_month"].set_index("indicator_code").loc["IKU-OBAT-MS"]
     assert bool(obat["agrees"])
+    budget = derived["fact_budget_indicator_month"].query("month == 6")
+    assert set(budget["level"]) == {"indicator", "sasaran"}
+    assert set(budget.query("level == 'sasaran'")["item_code"]) == set(k.plan_sasaran()["sk_code"])
+    eff = derived["fact_efficiency_quarter"].query("quarter == 2 and indicator_code != 'TOTAL'")
+    joined = eff.merge(budget.query("level == 'indicator'"), left_on="indicator_code", right_on="item_code")
+    assert len(joined) == len(eff) > 0
+    pd.testing.assert_series_equal(joined["realisation_pct"], joined["input_pct"], check_names=False)
 
 
 def test_an_active_override_is_applied_and_cited():

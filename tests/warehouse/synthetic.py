@@ -141,6 +141,7 @@ class StandIn:
             "fact_capaian_month": capaian.assign(_debug="extra columns are ignored"),
             "fact_score_quarter": self._scores(capaian, inputs, key),
             **self._budget(inputs, key),
+            "fact_budget_indicator_month": self._indicator_budget(capaian, inputs, key),
             "fact_efficiency_quarter": self._efficiency(capaian, key),
             "fact_reconciliation_month": self._reconcile(inputs, key),
             "fact_reporting_status": self._status(inputs, key),
@@ -210,6 +211,15 @@ class StandIn:
                                       realisation_aa_pct=agg["spent_cum_rp"] / agg["pagu_after_aa_rp"] * 100))
         return {"fact_budget_line_month": line.assign(**key),
                 "fact_budget_rollup_month": pd.concat(rollups, ignore_index=True).assign(**key)}
+
+    @staticmethod
+    def _indicator_budget(capaian: pd.DataFrame, inputs: UnitYearInputs, key: dict[str, Any]) -> pd.DataFrame:
+        if capaian.empty:
+            return pd.DataFrame()
+        rows = capaian[["month", "indicator_code", "sk_code", "spent_cum_rp"]].merge(
+            inputs.plan_indicator[["indicator_code", "allocation_rp"]], on="indicator_code")
+        return rows.assign(**key, level="indicator", item_code=rows["indicator_code"], parent_code=rows["sk_code"],
+                           realisation_pct=rows["spent_cum_rp"] / rows["allocation_rp"] * 100)
 
     @staticmethod
     def _efficiency(capaian: pd.DataFrame, key: dict[str, Any]) -> pd.DataFrame:

@@ -78,3 +78,35 @@ def test_a_catalogue_change_updates_rows_and_keeps_surrogate_keys(engine: Engine
     with engine.connect() as conn:
         row = conn.execute(text("SELECT unit_key, name FROM dim_unit WHERE unit_code = 'BPOM-KPG'")).one()
     assert tuple(row) == (key, "Balai POM di Kupang")
+
+
+def test_upgrading_a_0001_warehouse_adds_the_budget_indicator_table_and_views_for_bi_readers(empty_engine: Engine) -> None:
+    import uuid
+
+    from sinks.warehouse import roles
+
+    new_views = {"v_budget_indicator", "v_capaian_override"}
+    db.upgrade(empty_engine, "0001")
+    insp = inspect(empty_engine)
+    assert "fact_budget_indicator_month" not in insp.get_table_names()
+    assert not new_views & set(insp.get_view_names())
+    postgres = empty_engine.dialect.name == "postgresql"
+    role = f"sakip_bi_test_{uuid.uuid4().hex[:8]}"
+    if postgres:  # a BI role made at 0001 (it reads the views of that revision)
+        with empty_engine.begin() as conn:
+            conn.exec_driver_sql(f'CREATE ROLE "{role}" NOLOGIN')
+            conn.exec_driver_sql(f'GRANT SELECT ON v_score, v_submission TO "{role}"')
+    try:
+        db.upgrade(empty_engine)
+        insp = inspect(empty_engine)
+        assert set(insp.get_view_names()) == set(views.VIEWS)
+        with empty_engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), s.metadata) == []
+            if postgres:
+                conn.exec_driver_sql(f'SET ROLE "{role}"')
+                for name in new_views:
+                    assert conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar() == 0
+                conn.rollback()
+    finally:
+        if postgres:
+            roles.drop_bi_role(empty_engine, role)

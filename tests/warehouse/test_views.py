@@ -26,7 +26,8 @@ def test_every_view_has_exactly_the_documented_columns(engine: Engine) -> None:
             assert tuple(result.keys()) == columns, name
 
 
-def test_every_view_has_rows_after_a_load(loaded: Engine) -> None:
+def test_every_view_has_rows_after_a_load(loaded: Engine, standin: StandIn) -> None:
+    load.add_override(loaded, UNIT, YEAR, 1, "IKU-OBAT-MS", 100.0, "verifikasi ulang", "Kepala", standin)
     empty = [name for name in views.VIEWS if views.read_view(loaded, name).empty]
     assert empty == []
 
@@ -144,3 +145,19 @@ def test_view_sql_renders_for_both_dialects() -> None:
     for name in views.VIEWS:
         for dialect in (sqlite.dialect(), postgresql.dialect()):
             assert views.view_sql(name, dialect).startswith(f"CREATE VIEW {name} AS")
+
+
+def test_capaian_override_view_shows_the_audit_trail_and_which_override_applies(loaded: Engine, standin: StandIn) -> None:
+    first = load.add_override(loaded, UNIT, YEAR, 2, "IKU-OBAT-MS", 100.0, "hasil uji ulang", "Kasubag", standin)
+    second = load.add_override(loaded, UNIT, YEAR, 2, "IKU-OBAT-MS", 99.0, "koreksi", "Kepala", standin)
+    view = views.read_view(loaded, "v_capaian_override", unit_code=UNIT).set_index("override_id")
+    assert view.loc[[first, second], ["capaian_pct", "active", "applied"]].values.tolist() == [
+        [100.0, False, False], [99.0, True, True]]
+    assert view.loc[first, "deactivated_by"] == "Kepala" and pd.isna(view.loc[second, "deactivated_by"])
+    second_row = view.loc[second]
+    assert (second_row["unit_name"], second_row["quarter"], second_row["sk_code"], second_row["reason"]) == (
+        "Balai POM di Kupang", 1, "SK.1", "koreksi")
+    assert second_row["capaian_raw_pct"] == pytest.approx(94.0 / 92 * 100)  # what the report gave
+    load.withdraw_override(loaded, second, "Kepala", standin)
+    view = views.read_view(loaded, "v_capaian_override", unit_code=UNIT).set_index("override_id")
+    assert not view["applied"].any() and not view["active"].any()
