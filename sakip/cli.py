@@ -200,8 +200,12 @@ def override(unit: Annotated[str, typer.Option("--unit")], year: Annotated[int, 
     """Mencatat penyesuaian capaian manual (dengan alasan dan pelaku) lalu menghitung ulang skor unit."""
     from flows import steps
 
-    override_id = steps.add_override(_engine(), get_settings(), _unit_code(unit), year, month, indicator, value,
-                                     reason, by, policy)
+    try:
+        override_id = steps.add_override(_engine(), get_settings(), _unit_code(unit), year, month, indicator, value,
+                                         reason, by, policy)
+    except ValueError as error:
+        typer.echo(f"Gagal: {error}", err=True)
+        raise typer.Exit(code=1) from error
     typer.echo(f"Penyesuaian #{override_id} dicatat dan skor {unit} {year} dihitung ulang.")
 
 

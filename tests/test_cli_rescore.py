@@ -54,3 +54,18 @@ def test_rescore_of_a_unit_without_a_plan_says_so(env):
     assert result.exit_code == 1
     assert "tidak ada rencana 2023" in result.output and "BBPOM-SBY" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("indicator", "month", "message"), [
+    ("IKU-TIDAK-ADA", 6, "tidak ada dalam rencana BPOM-KPG 2023"),
+    ("IKU-PENINDAKAN", 7, "belum ada laporan bulanan BPOM-KPG 2023-07"),
+])
+def test_an_override_that_would_never_apply_is_refused_with_a_clear_message(env, indicator, month, message):
+    result = runner.invoke(app, ["override", "--unit", "BPOM-KPG", "--year", "2023", "--month", str(month),
+                                 "--indicator", indicator, "--value", "100", "--reason", "uji", "--by", "Kasubag"])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    engine = create_engine(f"sqlite:///{env / 'warehouse.sqlite'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM audit_capaian_override")).scalar() == 0
+    engine.dispose()

@@ -463,6 +463,23 @@ def recompute_unit_year(engine: Engine, unit_code: str, year: int, recompute: Re
 
 # ------------------------------------------------------------------------------------------ overrides
 
+def _check_override_target(conn: Connection, unit_code: str, year: int, month: int, indicator_code: str) -> None:
+    """Refuse (``ValueError``, Indonesian) an override the recompute would never apply: the indicator
+    must be in the unit-year's current plan and the month must have an accepted current report."""
+    pi, a = s.plan_indicator, s.audit_submission
+    planned = conn.execute(select(pi.c.indicator_code).where(
+        pi.c.unit_code == unit_code, pi.c.year == year, pi.c.indicator_code == indicator_code)).first()
+    if planned is None:
+        raise ValueError(f"indikator {indicator_code} tidak ada dalam rencana {unit_code} {year}; "
+                         "penyesuaian tidak dicatat karena tidak akan pernah diterapkan")
+    accepted = conn.execute(select(a.c.submission_id).where(
+        a.c.unit_code == unit_code, a.c.kind == "bulanan", a.c.period_key == year * 100 + month,
+        a.c.is_current.is_(True), a.c.verdict != "rejected")).first()
+    if accepted is None:
+        raise ValueError(f"belum ada laporan bulanan {unit_code} {year}-{month:02d} yang diterima; "
+                         "penyesuaian tidak dicatat karena tidak akan pernah diterapkan")
+
+
 def add_override(
     engine: Engine,
     unit_code: str,
@@ -479,7 +496,9 @@ def add_override(
     """Record a manual capaian override (with its reason and author) and recompute the unit-year.
 
     An active override for the same unit, month and indicator is withdrawn (kept, ``active =
-    false``). Returns the new ``override_id``; the recompute decides how it applies.
+    false``). Returns the new ``override_id``; the recompute decides how it applies. An indicator
+    outside the unit-year's plan, or a month without an accepted report, raises ``ValueError``
+    (its message, in Indonesian, is for the operator): such an override would never apply.
     """
     if not (reason or "").strip() or not (set_by or "").strip():
         raise ValueError("an override needs a reason and who set it")
@@ -491,6 +510,7 @@ def add_override(
     o = s.audit_capaian_override
     now = to_utc(set_at or datetime.now(timezone.utc))
     with db.write_transaction(engine, lock=("unit-year", unit_code, year)) as conn:
+        _check_override_target(conn, unit_code, int(year), int(month), indicator_code)
         conn.execute(
             update(o)
             .where(o.c.unit_code == unit_code, o.c.year == year, o.c.month == month,

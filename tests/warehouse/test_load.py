@@ -208,6 +208,23 @@ def test_overrides_are_audited_replaced_and_withdrawn(engine: Engine, standin: S
         load.add_override(engine, UNIT, YEAR, 1, "IKU-MAKANAN-MS", 100.0, " ", "Kepala", standin)
 
 
+
+@pytest.mark.parametrize(("month", "indicator", "message"), [
+    pytest.param(1, "IKU-TIDAK-ADA", "tidak ada dalam rencana BPOM-KPG 2023", id="indicator outside the plan"),
+    pytest.param(3, "IKU-OBAT-MS", "belum ada laporan bulanan BPOM-KPG 2023-03", id="month never reported"),
+    pytest.param(2, "IKU-OBAT-MS", "belum ada laporan bulanan BPOM-KPG 2023-02", id="month only rejected"),
+])
+def test_an_override_that_would_never_apply_is_refused(engine: Engine, standin: StandIn, month: int, indicator: str,
+                                                       message: str) -> None:
+    load_plan(engine, standin)
+    load_month(engine, standin)
+    load.record_submission(engine, month_meta(2, "bad"), "rejected", [ERROR], standin)
+    before = snapshot(engine)
+    with pytest.raises(ValueError, match=message):
+        load.add_override(engine, UNIT, YEAR, month, indicator, 100.0, "alasan", "Kepala", standin)
+    assert snapshot(engine) == before
+    assert rows(engine, s.audit_capaian_override) == []
+
 GOOD = {"unit_code": UNIT, "year": YEAR, "month": 1, "indicator_code": "IKU-OBAT-MS", "capaian_pct": 101.0}
 
 
