@@ -13,12 +13,16 @@ one unit-specific indicator for central units. Templates and the demo generator 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from reference import master
 from schemas import contract
@@ -124,8 +128,33 @@ def write_workbook(
     if styled:
         decorate(book, kind, version, choices, DEADLINE_DAY)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    save_reproducibly(book, path, _stamp(identity))
     return book
+
+
+def _stamp(identity: Mapping[str, Any]) -> datetime:
+    """The fixed time written into a workbook: the first day of its period (1 January for a plan)."""
+    year, month = identity.get("year"), identity.get("month")
+    year = year if isinstance(year, int) and 1980 <= year <= 2107 else 2000  # the range a zip entry can date
+    return datetime(year, month if isinstance(month, int) and 1 <= month <= 12 else 1, 1)
+
+
+def save_reproducibly(book: Workbook, path: Path, stamp: datetime) -> Path:
+    """Save ``book`` so the same content gives the same bytes: document properties (created,
+    modified) and every zip entry carry ``stamp`` instead of the time of writing.
+
+    openpyxl's ``save`` stamps ``docProps/core.xml`` with the current time and its zip entries with
+    the time (and worksheets with the temporary files' times) they were written; here the package is
+    built in memory and copied entry by entry with the fixed time."""
+    book.properties.created = book.properties.modified = stamp
+    built = BytesIO()
+    ExcelWriter(book, ZipFile(built, "w", ZIP_DEFLATED, allowZip64=True)).save()
+    with ZipFile(built) as source, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as target:
+        for info in source.infolist():
+            entry = ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type, entry.external_attr = ZIP_DEFLATED, info.external_attr
+            target.writestr(entry, source.read(info))
+    return path
 
 
 # ------------------------------------------------------------------------------------------ skeletons

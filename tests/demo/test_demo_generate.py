@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import time
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +127,18 @@ def test_a_unit_does_not_depend_on_the_others(tmp_path: Path):
     assert alone.files == [r for r in together.files if r.unit_code == "LOKA-INH"]
     for record in alone.files:
         assert _values(tmp_path / "a" / record.file) == _values(tmp_path / "b" / record.file)
+
+
+def test_the_same_seed_writes_byte_identical_workbooks(tmp_path: Path):
+    first = generate_year(YEAR, tmp_path / "a", mistake_rate=0.5, units=["BPOM-KPG"], months=range(1, 3), workers=1)
+    time.sleep(2.1)  # past the zip's 2-second clock: a write time stored in the file would now differ
+    generate_year(YEAR, tmp_path / "b", mistake_rate=0.5, units=["BPOM-KPG"], months=range(1, 3), workers=1)
+
+    def digests(root: Path) -> dict[str, str]:
+        return {r.file: hashlib.sha256((root / r.file).read_bytes()).hexdigest() for r in first.files}
+
+    assert len(first.files) >= 3
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 
 def test_a_month_range_writes_only_those_months(tmp_path: Path):
