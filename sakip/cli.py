@@ -175,13 +175,20 @@ def run_year(year: Annotated[int, typer.Option("--year")], policy: PolicyOption 
 def report(quarter: Annotated[str, typer.Option("--quarter", help="YYYY-Qn")],
            unit: Annotated[Optional[str], typer.Option("--unit")] = None,
            national: Annotated[bool, typer.Option("--national")] = False,
-           all_units: Annotated[bool, typer.Option("--all", help="Semua unit yang triwulannya lengkap")] = False) -> None:
+           all_units: Annotated[bool, typer.Option("--all", help="Semua unit yang triwulannya lengkap")] = False,
+           force: Annotated[bool, typer.Option("--force", help="Buat laporan unit walaupun data triwulan belum "
+                                                              "lengkap (laporan memuat catatannya)")] = False) -> None:
     """Laporan Kinerja Interim Triwulan (Word + PDF) untuk satu unit, semua unit, dan/atau nasional."""
     from flows import steps
 
     year, q = _parse(periods.parse_quarter, quarter)
     settings, engine = get_settings(), _engine()
     codes = [_unit_code(unit)] if unit else (steps.units_with_complete_quarter(engine, year, q) if all_units else [])
+    if unit and not force and (gaps := steps.report_quarter_gaps(engine, codes[0], year, q)):
+        typer.echo(f"Data {codes[0]} {periods.quarter_label(q)} {year} belum lengkap: {'; '.join(gaps)}. Laporan "
+                   "tidak dibuat; kirim dan muat data tersebut, atau gunakan --force untuk membuat laporan dengan "
+                   "catatan data belum lengkap.", err=True)
+        raise typer.Exit(code=1)
     for code in codes:
         typer.echo(steps.describe_report(steps.build_unit_report(engine, settings, code, year, q)))
     if national:

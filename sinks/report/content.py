@@ -204,6 +204,16 @@ def kata_pengantar(f: Facts, lab: Labels, day: date) -> list[Block]:
     ]
 
 
+def incomplete_note(f: Facts, lab: Labels) -> list[Block]:
+    """A warning when the quarter-end month (whose figures are the quarter's) has no accepted report."""
+    if not f.incomplete:
+        return []
+    months = ", ".join(f"{month_name(m)} {lab.year}" for m in f.missing_months)
+    return [Paragraph(f"**Catatan: data {lab.triwulan} Tahun {lab.year} belum lengkap.** Laporan bulanan {months} "
+                      f"belum diterima atau belum lolos validasi; indikator tanpa data ditampilkan N/A dan angka "
+                      f"dalam laporan ini belum final.", "note")]
+
+
 def ringkasan(f: Facts, lab: Labels) -> list[Block]:
     n_sk, n_ind = len(f.sk), len(f.ind)
     return [
@@ -215,6 +225,7 @@ def ringkasan(f: Facts, lab: Labels) -> list[Block]:
         Paragraph(f"Dalam Perjanjian Kinerja {f.unit_name} Tahun {lab.year} terdapat {n_sk} Sasaran Kegiatan dengan "
                   f"{n_ind} Indikator Kinerja yang mengacu pada Rencana Strategis Tahun {renstra_period(lab.year)}. "
                   f"Berikut hasil pencapaian kinerja {f.unit_name} pada {lab.triwulan} Tahun {lab.year}:"),
+        *incomplete_note(f, lab),
         summary_items(f, lab),
         Paragraph(budget_sentence(f, lab)),
         PageBreak(),

@@ -16,6 +16,7 @@ from reference import master
 from sakip.periods import quarter_end_month
 from sinks.report import idformat as fmt
 from sinks.report.data import ReportData
+from sinks.report.provenance import used_submissions
 
 #: Plan-workbook and catalogue vocabularies of the measurement pattern -> one key.
 PATTERNS = {"flat": "flat", "monthly_flat": "flat", "kumulatif": "cumulative", "cumulative": "cumulative",
@@ -45,6 +46,12 @@ class Facts:
     last_year_ind: pd.DataFrame
     budget: dict               # v_budget_unit at the quarter-end month ({} when missing)
     ro: pd.DataFrame           # v_budget_ro at the quarter-end month, by code
+    missing_months: tuple[int, ...] = ()  # months of the quarter without a current accepted report
+
+    @property
+    def incomplete(self) -> bool:
+        """The quarter-end month (whose figures are the quarter's) has no accepted report."""
+        return quarter_end_month(self.quarter) in self.missing_months
 
     @property
     def year(self) -> int:
@@ -100,6 +107,34 @@ def indicators_at(capaian: pd.DataFrame, year: int, quarter: int) -> pd.DataFram
     return number_indicators(capaian[(capaian["year"] == year) & (capaian["month"] == month)])
 
 
+def plan_indicators(plan: pd.DataFrame, capaian: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+    """Every indicator of the plan (the PK) with its quarter-end results, numbered.
+
+    The rows of ``v_indicator_capaian`` at the quarter-end month, plus, for a plan indicator without a
+    result row (that month not reported yet), the plan's labels, its RAPK target for the month and
+    ``measured = False``: the PK and SK lists never depend on whether the month arrived.
+    """
+    month = quarter_end_month(quarter)
+    rows = capaian[(capaian["year"] == year) & (capaian["month"] == month)]
+    if plan.empty:
+        return number_indicators(rows)
+    missing = plan[~plan["indicator_code"].isin(rows["indicator_code"])]
+    if not missing.empty:
+        target = missing[f"b{month:02d}"] if f"b{month:02d}" in missing.columns else None
+        extra = missing.reindex(columns=rows.columns).assign(year=year, month=month, quarter=quarter, target=target,
+                                                             measured=False)
+        rows = pd.concat([rows, extra], ignore_index=True).infer_objects() if not rows.empty else extra
+    return number_indicators(rows)
+
+
+def missing_months(data: ReportData) -> tuple[int, ...]:
+    """Months of the report's quarter without a current, accepted monthly report this year."""
+    used = used_submissions(data.submissions, data.year, data.quarter, with_previous_year=False)
+    months = used.loc[used["kind"].astype(str) == "bulanan", "month"].dropna().astype(int) if not used.empty else []
+    end = quarter_end_month(data.quarter)
+    return tuple(m for m in range(end - 2, end + 1) if m not in set(months))
+
+
 def _level(scores: pd.DataFrame, year: int, quarter: int, level: str) -> pd.DataFrame:
     rows = scores[(scores["year"] == year) & (scores["quarter"] == quarter) & (scores["level"] == level)]
     return rows.sort_values("item_order") if "item_order" in rows.columns else rows
@@ -132,7 +167,7 @@ def prepare(data: ReportData) -> Facts:
     """All facts of the report, computed once."""
     header = _first(data.header)
     budget = data.budget_unit[data.budget_unit["month"] == data.end_month] if not data.budget_unit.empty else data.budget_unit
-    ind = indicators_at(data.capaian, data.year, data.quarter)
+    ind = plan_indicators(data.plan, data.capaian, data.year, data.quarter)
     prev_year, prev_q = (data.year, data.quarter - 1) if data.quarter > 1 else (data.year - 1, 4)
     total = _level(data.scores, data.year, data.quarter, "total")
     return Facts(
@@ -153,4 +188,5 @@ def prepare(data: ReportData) -> Facts:
         last_year_ind=indicators_at(data.capaian, data.year - 1, data.quarter),
         budget=_first(budget),
         ro=data.budget_ro.sort_values("ro_code").reset_index(drop=True),
+        missing_months=missing_months(data),
     )

@@ -1,0 +1,51 @@
+"""``sakip report`` on a quarter whose data is incomplete: refused with the missing month named, or built
+with ``--force`` (the report then says so, and still lists every SK and indicator of the plan)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import kupang
+from sakip import settings as settings_module
+from sakip.cli import app
+from sinks.report.extract import docx_paragraphs, docx_tables
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
+    settings_module.get_settings.cache_clear()
+    kupang.write_kupang_inbox(tmp_path / "inbox", months=range(1, 6))  # June not sent yet
+    assert runner.invoke(app, ["plan", "--year", "2023"]).exit_code == 0
+    for month in range(1, 6):
+        assert runner.invoke(app, ["collect", "--period", f"2023-{month:02d}"]).exit_code == 0
+    yield tmp_path
+    settings_module.get_settings.cache_clear()
+
+
+def test_an_incomplete_quarter_is_refused_naming_the_month_unless_forced(env: Path):
+    refused = runner.invoke(app, ["report", "--unit", "BPOM-KPG", "--quarter", "2023-Q2"])
+    assert refused.exit_code == 1
+    assert "Data BPOM-KPG Triwulan II 2023 belum lengkap" in refused.output
+    assert "laporan bulanan Juni 2023 (bulan terakhir Triwulan II) belum diterima" in refused.output
+    assert not list((env / "out").rglob("*.docx"))
+    # TW I is complete: built without --force
+    assert runner.invoke(app, ["report", "--unit", "BPOM-KPG", "--quarter", "2023-Q1"]).exit_code == 0
+
+    forced = runner.invoke(app, ["report", "--unit", "BPOM-KPG", "--quarter", "2023-Q2", "--force"])
+    assert forced.exit_code == 0, forced.output
+    docx = next((env / "out").rglob("BPOM-KPG_2023_TWII_v1.docx"))
+    texts = [t for _, t in docx_paragraphs(docx)]
+    assert any(t.startswith("Catatan: data Triwulan II Tahun 2023 belum lengkap. Laporan bulanan Juni 2023 belum")
+               for t in texts)
+    n_ind = len(kupang.load_fixture()["scenarios"][0]["expected"]["indicators"])
+    assert any(f"terdapat {kupang._sasaran().shape[0]} Sasaran Kegiatan dengan {n_ind} Indikator Kinerja" in t
+               for t in texts)
+    pk = next(t for t in docx_tables(docx) if t.attrs["title"].startswith("Perjanjian Kinerja Tahun 2023 Balai"))
+    assert len(pk) == n_ind and (pk["Indikator Kinerja"] != "").all()
