@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 import kupang
 from flows import steps
 from sakip.settings import Settings
+from sakip.periods import ROMAN
+from sinks.report import idformat as fmt
+from sinks.report.criteria import policy_info
 from sinks.report.build import build_national_report, build_unit_report, quarter_complete
 from sinks.report.extract import docx_paragraphs, docx_tables
 
@@ -32,6 +37,88 @@ def loaded(engine, kupang_settings: Settings):
     return engine
 
 
+def _view(engine, sql: str, **params) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(sa.text(sql), params)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _table(tables: dict, start: str) -> pd.DataFrame:
+    return next(t for title, t in tables.items() if start in title)
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    return [tuple(r) for r in frame[columns].itertuples(index=False)]
+
+
+def assert_tables_match_views(engine, docx: Path, unit: str, year: int, quarter: int) -> None:
+    """Every row of the NPS, capaian, RO, jenis belanja and efficiency tables of the Word file equals the
+    warehouse views' rows (read here, independently of the report's loader) in the Indonesian formats."""
+    month = quarter * 3
+    tables = _by_title(docx)
+    p = {"u": unit, "y": year, "q": quarter, "m": month}
+    policy = policy_info(unit, year, None)
+    # NPS per SK (+ NPS TOTAL): v_score
+    sk = _view(engine, "SELECT item_name, value_pct, kriteria FROM v_score WHERE unit_code = :u AND year = :y "
+                       "AND quarter = :q AND level = 'sasaran' ORDER BY item_order", **p)
+    total = _view(engine, "SELECT value_pct, kriteria FROM v_score WHERE unit_code = :u AND year = :y "
+                          "AND quarter = :q AND level = 'total'", **p).iloc[0]
+    expected = [(n, fmt.number(v, na="NA"), k) for n, v, k in sk.itertuples(index=False)]
+    expected.append(("NPS TOTAL", fmt.number(total["value_pct"], na="NA"), total["kriteria"]))
+    nps = _table(tables, "Nilai Pencapaian Sasaran Kegiatan")
+    assert len(sk) > 0 and _rows(nps, ["Sasaran Kegiatan", "Capaian (NPS)", "Kriteria"]) == expected
+    # indicators: v_indicator_capaian at the quarter-end month
+    ind = _view(engine, "SELECT * FROM v_indicator_capaian WHERE unit_code = :u AND year = :y AND month = :m "
+                        "ORDER BY sk_order, indicator_order", **p)
+    expected = [(n if bool(iku) else f"{n} (non-IKU)", fmt.plain(t), fmt.plain(r), fmt.number(c),
+                 k if bool(ms) else policy.na_indicator)
+                for n, iku, t, r, c, k, ms in ind[["indicator_name", "is_iku", "target", "realisasi", "capaian_raw_pct",
+                                                   "kriteria", "measured"]].itertuples(index=False)]
+    iku = _table(tables, "Capaian Indikator Kinerja")
+    assert len(ind) == 29 and _rows(iku, ["Indikator Kinerja", f"Target s.d TW {ROMAN[quarter - 1]}",
+                                          f"Realisasi s.d TW {ROMAN[quarter - 1]}", "Capaian (%)", "Kriteria"]) == expected
+    # RO table and its TOTAL: v_budget_ro, v_budget_unit
+    unit_total = _view(engine, "SELECT * FROM v_budget_unit WHERE unit_code = :u AND year = :y AND month = :m", **p).iloc[0]
+    ro = _view(engine, "SELECT * FROM v_budget_ro WHERE unit_code = :u AND year = :y AND month = :m ORDER BY ro_code", **p)
+    progress = ro["progress_pct"].where(ro["progress_pct"].notna(), ro["volume_pct"])
+    expected = [(c, n, fmt.plain(t), fmt.plain(v, na="-"), fmt.pct(g, na="-"), fmt.integer(pg), fmt.integer(sp),
+                 fmt.pct(pc)) for c, n, t, v, g, pg, sp, pc in zip(
+        ro["ro_code"], ro["ro_name"], ro["volume_target"], ro["volume_cum"], progress, ro["pagu_rp"],
+        ro["spent_cum_rp"], ro["realisation_pct"])]
+    expected.append(("TOTAL",) * 5 + (fmt.integer(unit_total["pagu_rp"]),
+                     fmt.integer(unit_total["spent_cum_rp"]), fmt.pct(unit_total["realisation_pct"])))
+    ro_doc = _table(tables, "Capaian Kinerja dan Realisasi Anggaran per Rincian Output")
+    assert len(ro) == 21 and _rows(ro_doc, list(ro_doc.columns)) == expected
+    # jenis belanja: v_budget_expense_type, TOTAL from v_budget_unit
+    exp = _view(engine, "SELECT * FROM v_budget_expense_type WHERE unit_code = :u AND year = :y AND month = :m "
+                        "ORDER BY expense_type", **p)
+    expected = [(str(c), n, fmt.integer(a), fmt.integer(b), fmt.integer(s_), fmt.pct(r), fmt.pct(ra))
+                for c, n, a, b, s_, r, ra in exp[["expense_type", "expense_type_name", "pagu_rp", "pagu_after_aa_rp",
+                                                  "spent_cum_rp", "realisation_pct", "realisation_aa_pct"]]
+                .itertuples(index=False)]
+    expected.append(("TOTAL", "TOTAL", fmt.integer(unit_total["pagu_rp"]), fmt.integer(unit_total["pagu_after_aa_rp"]),
+                     fmt.integer(unit_total["spent_cum_rp"]), fmt.pct(unit_total["realisation_pct"]),
+                     fmt.pct(unit_total["realisation_aa_pct"])))
+    exp_doc = _table(tables, "Realisasi Anggaran per Jenis Belanja")
+    assert len(exp) > 0 and _rows(exp_doc, list(exp_doc.columns)) == expected
+    # efficiency (Bab III and Lampiran 4): v_efficiency in the plan's indicator order, TOTAL last
+    eff = _view(engine, "SELECT * FROM v_efficiency WHERE unit_code = :u AND year = :y AND quarter = :q", **p)
+    order = {code: i for i, code in enumerate(ind["indicator_code"])}
+    rows = eff[eff["indicator_code"] != "TOTAL"].assign(_o=lambda f: f["indicator_code"].map(order)).sort_values("_o")
+    def cells(r, name, total=False):
+        return (name, fmt.integer(r["input_pagu_rp"]), fmt.integer(r["input_realisasi_rp"]), fmt.number(r["input_pct"]),
+                "" if total else fmt.plain(r["output_target"]), "" if total else fmt.plain(r["output_realisasi"]),
+                fmt.number(r["output_pct"]), fmt.number(r["ie"], na="NA"), fmt.plain(r["se"]),
+                "NA" if fmt.is_missing(r["kategori"]) else str(r["kategori"]), fmt.number(r["te"], na="NA"))
+    expected = [cells(r, r["indicator_name"]) for r in rows.to_dict("records")]
+    expected.append(cells(eff[eff["indicator_code"] == "TOTAL"].iloc[0].to_dict(), "TOTAL", total=True))
+    columns = ["Indikator Kinerja", "Input / T (Rp)", "Input / R (Rp)", "Input / %", "Output / T", "Output / R",
+               "Output / %", "IE", "SE", "Kategori", "TE"]
+    for start in ("Pengukuran Efisiensi Indikator Kinerja s.d.", "PENGUKURAN EFISIENSI INDIKATOR KINERJA"):
+        eff_doc = _table(tables, start)
+        assert len(rows) > 0 and _rows(eff_doc, columns) == expected, start
+
+
 def _by_title(path: Path) -> dict:
     return {t.attrs["title"]: t for t in docx_tables(path)}
 
@@ -52,6 +139,7 @@ def test_unit_and_national_reports_from_the_warehouse(loaded, tmp_path):
     eff = tables["PENGUKURAN EFISIENSI INDIKATOR KINERJA S.D. TRIWULAN II TAHUN 2023 BALAI POM DI KUPANG"]
     row14 = eff[eff["No"] == "14"].iloc[0]
     assert (row14["Input / %"], row14["IE"], row14["Kategori"]) == ("35,72", "2,55", "Efisien")
+    assert_tables_match_views(loaded, result.docx_path, kupang.UNIT, 2023, 2)
     again = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan")
     assert again.reused and again.report_id == result.report_id
     assert quarter_complete(loaded, kupang.UNIT, 2023, 2) and not quarter_complete(loaded, kupang.UNIT, 2023, 3)
