@@ -147,6 +147,25 @@ def test_budget_per_indicator_agrees_with_the_efficiency_input_and_sums_per_sk(l
         assert sasaran.loc[sk, "spent_cum_rp"] == pytest.approx(row["spent_cum_rp"]), sk
         assert sasaran.loc[sk, "realisation_pct"] == pytest.approx(row["spent_cum_rp"] / row["allocation_rp"] * 100), sk
 
+
+def test_sampling_and_inspection_year_to_date_match_the_seed_totals(loaded):
+    engine, _, _ = loaded
+    smp = _view(engine, "SELECT commodity, method, tested_cum, ms_cum, ms_cum_pct FROM v_sampling_ytd "
+                        "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).set_index(["commodity", "method"])
+    for key, (tested, ms) in kupang.SAMPLES.items():
+        assert (smp.loc[key, "tested_cum"], smp.loc[key, "ms_cum"]) == (tested, ms), key
+        assert smp.loc[key, "ms_cum_pct"] == pytest.approx(ms / tested * 100), key
+    tested, ms = (sum(v[i] for v in kupang.SAMPLES.values()) for i in (0, 1))
+    total = smp.loc[("TOTAL", "TOTAL")]
+    assert (total["tested_cum"], total["ms_cum"]) == (tested, ms)
+    assert total["ms_cum_pct"] == pytest.approx(ms / tested * 100)
+    ins = _view(engine, "SELECT facility_type, inspected_cum, mk_cum, mk_cum_pct FROM v_inspection_ytd "
+                        "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).set_index("facility_type")
+    for code, (inspected, mk) in kupang.INSPECTIONS.items():
+        assert (ins.loc[code, "inspected_cum"], ins.loc[code, "mk_cum"]) == (inspected, mk), code
+    inspected, mk = (sum(v[i] for v in kupang.INSPECTIONS.values()) for i in (0, 1))
+    assert ins.loc["TOTAL", "mk_cum_pct"] == pytest.approx(mk / inspected * 100)
+
 def test_loading_the_same_inbox_again_changes_nothing(loaded):
     engine, settings, _ = loaded
     before = _scores(engine).sort_values(["level", "item_code"]).reset_index(drop=True)

@@ -19,7 +19,7 @@ import pandas as pd
 from reference.policy import ScoringPolicy
 from transforms.budget import budget_by_indicator, budget_lines, budget_rollup
 from transforms.efficiency import efficiency
-from transforms.operations import reconcile_indicators
+from transforms.operations import TOTAL_CODE, inspection_totals, reconcile_indicators, sampling_totals
 from transforms.scoring import indicator_capaian, quarter_scores
 
 ROLLUP_LEVELS = ("ro", "expense_type", "unit")
@@ -57,6 +57,12 @@ def derive_unit_year(inputs: Any, policy: ScoringPolicy, deadline_day: int | Non
         "fact_budget_rollup_month": pd.concat([budget_rollup(lines, lvl) for lvl in ROLLUP_LEVELS], ignore_index=True),
         "fact_budget_indicator_month": budget_by_indicator(capaian, f["plan_indicator"]),
         "fact_efficiency_quarter": efficiency(capaian, f["plan_indicator"], policy),
+        "fact_sampling_ytd": pd.concat([sampling_totals(f["sampling"], by=["commodity", "method"]),
+                                        sampling_totals(f["sampling"]).assign(commodity=TOTAL_CODE, method=TOTAL_CODE)],
+                                       ignore_index=True),
+        "fact_inspection_ytd": pd.concat([inspection_totals(f["inspection"], by=["facility_type"]),
+                                          inspection_totals(f["inspection"]).assign(facility_type=TOTAL_CODE)],
+                                         ignore_index=True),
         "fact_reconciliation_month": reconcile_indicators(f["indicator_month"], f["sampling"], f["inspection"],
                                                           ref["derivations"], ref["commodities"],
                                                           ref["facility_types"]),

@@ -26,6 +26,8 @@ INSPECTION_COUNTS = ("inspected", "mk", "tmk")
 #: |reported − derived| at or below this (percentage points) agrees; the workbook's ±0,01.
 AGREEMENT_TOLERANCE = 0.01
 DERIVED_COLUMNS = ["indicator_code", "numerator", "denominator", "derived_pct"]
+#: Commodity / method / facility type code of the unit's total rows of the year-to-date tables.
+TOTAL_CODE = "TOTAL"
 
 
 def _alias_map(master_frame: pd.DataFrame) -> pd.Series:

@@ -155,6 +155,15 @@ COLUMNS: dict[str, Doc] = {
     "se": ("Standar Efisiensi (1).", "ratio"),
     "te": ("Tingkat Efisiensi = IE - SE.", "ratio"),
     "kategori": ("Efisien when IE (2 dp) >= 1, else Tidak Efisien; N/A when the output is not measured.", TEXT),
+    # derived: sampling and inspection year to date
+    **{f"{name}_cum": (f"{what}, summed from January to the month.", COUNT) for name, what in (
+        ("sampled", "Samples taken"), ("tested", "Samples tested"), ("ms", "Tested samples that comply (MS)"),
+        ("tms", "Tested samples that do not comply (TMS)"), ("inspected", "Facilities inspected"),
+        ("mk", "Inspected facilities that comply (MK)"), ("tmk", "Inspected facilities that do not comply (TMK)"))},
+    "ms_pct": ("MS % of the month = ms / tested x 100 (NULL when nothing was tested).", PCT),
+    "ms_cum_pct": ("MS % year to date = ms_cum / tested_cum x 100.", PCT),
+    "mk_pct": ("MK % of the month = mk / inspected x 100 (NULL when nothing was inspected).", PCT),
+    "mk_cum_pct": ("MK % year to date = mk_cum / inspected_cum x 100.", PCT),
     # derived: reconciliation and completeness
     "derived_pct": ("The indicator's value computed from sampling/inspection counts (e.g. MS / tested x 100).", PCT),
     "difference": ("realisasi - derived_pct.", "percentage points"),
@@ -275,6 +284,14 @@ SPECIFIC: dict[tuple[str, str], Doc] = {
     ("v_capaian_override", "month"): ("Month whose capaian is overridden.", "month 1-12"),
     ("v_capaian_override", "sk_code"): ("SK of the indicator in the unit-year's plan.", CODE),
     ("v_capaian_override", "indicator_name"): ("Indicator name from the unit-year's plan.", TEXT),
+    **{(rel, col): doc for rel in ("fact_sampling_ytd", "v_sampling_ytd") for col, doc in {
+        "commodity": ("Commodity code of commodities.csv, or TOTAL for the unit's whole sampling.", CODE),
+        "method": ("Sampling method (Targeted or Random), or TOTAL for the unit's whole sampling.", CODE),
+    }.items()},
+    ("fact_inspection_ytd", "facility_type"): ("Facility type code, or TOTAL for the unit's whole inspection.", CODE),
+    ("v_inspection_ytd", "facility_type"): ("Facility type code, or TOTAL for the unit's whole inspection.", CODE),
+    ("v_sampling_ytd", "commodity_name"): ("Indonesian name of the commodity ('TOTAL' on total rows).", TEXT),
+    ("v_inspection_ytd", "facility_name"): ("Indonesian name of the facility type ('TOTAL' on total rows).", TEXT),
     ("v_efficiency", "indicator_name"): ("Indicator name from the plan ('TOTAL' for the unit row).", TEXT),
     ("fact_efficiency_quarter", "indicator_code"): ("Indicator code, or TOTAL for the unit's total row.", CODE),
     ("v_efficiency", "indicator_code"): ("Indicator code, or TOTAL for the unit's total row.", CODE),

@@ -613,6 +613,37 @@ fact_reconciliation_month = Table(
     "computed from sampling/inspection counts.",
 )
 
+fact_sampling_ytd = Table(
+    "fact_sampling_ytd",
+    metadata,
+    *_unit_month(),
+    _code("commodity", primary_key=True),
+    Column("method", String(20), primary_key=True),
+    Column("quarter", Integer),
+    *[_count(name, nullable=True) for name in ("sampled", "tested", "ms", "tms")],
+    *[_count(f"{name}_cum", nullable=True) for name in ("sampled", "tested", "ms", "tms")],
+    Column("ms_pct", Double()),
+    Column("ms_cum_pct", Double()),
+    _month_check(),
+    comment="One row per unit x year x month x commodity x method (plus commodity and method 'TOTAL' for the "
+    "unit): samples of the month and year to date, MS % of the month and year to date.",
+)
+
+fact_inspection_ytd = Table(
+    "fact_inspection_ytd",
+    metadata,
+    *_unit_month(),
+    _code("facility_type", primary_key=True),
+    Column("quarter", Integer),
+    *[_count(name, nullable=True) for name in ("inspected", "mk", "tmk")],
+    *[_count(f"{name}_cum", nullable=True) for name in ("inspected", "mk", "tmk")],
+    Column("mk_pct", Double()),
+    Column("mk_cum_pct", Double()),
+    _month_check(),
+    comment="One row per unit x year x month x facility type (plus 'TOTAL' for the unit): inspections of the "
+    "month and year to date, MK % of the month and year to date.",
+)
+
 fact_reporting_status = Table(
     "fact_reporting_status",
     metadata,
@@ -645,6 +676,7 @@ MONTHLY_TABLES = {
 #: Facts recomputed for a unit-year after every load (write_derived).
 DERIVED_TABLES = (
     fact_capaian_month, fact_score_quarter, fact_budget_line_month, fact_budget_rollup_month,
-    fact_budget_indicator_month, fact_efficiency_quarter, fact_reconciliation_month, fact_reporting_status,
+    fact_budget_indicator_month, fact_efficiency_quarter, fact_reconciliation_month, fact_sampling_ytd,
+    fact_inspection_ytd, fact_reporting_status,
 )
 AUDIT_TABLES = (audit_submission, audit_problem, audit_capaian_override, report_version)

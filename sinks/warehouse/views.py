@@ -91,6 +91,14 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "unit_code", "unit_name", "year", "month", "quarter", "facility_type", "facility_name",
         "reporting_group", "inspected", "mk", "tmk",
     ),
+    "v_sampling_ytd": (
+        "unit_code", "unit_name", "year", "month", "quarter", "commodity", "commodity_name", "supergroup", "method",
+        "sampled", "tested", "ms", "tms", "sampled_cum", "tested_cum", "ms_cum", "tms_cum", "ms_pct", "ms_cum_pct",
+    ),
+    "v_inspection_ytd": (
+        "unit_code", "unit_name", "year", "month", "quarter", "facility_type", "facility_name", "reporting_group",
+        "inspected", "mk", "tmk", "inspected_cum", "mk_cum", "tmk_cum", "mk_pct", "mk_cum_pct",
+    ),
     "v_reconciliation": (
         "unit_code", "year", "month", "indicator_code", "realisasi", "derived_pct", "difference", "agrees",
     ),
@@ -142,6 +150,10 @@ VIEW_DOCS: dict[str, str] = {
     "allocation, with month, quarter-to-date and cumulative amounts and realisation %.",
     "v_sampling": "One row per unit x year x month x commodity x method: samples of the month (not cumulative).",
     "v_inspection": "One row per unit x year x month x facility type: inspections of the month (not cumulative).",
+    "v_sampling_ytd": "One row per unit x year x month x commodity x method, plus commodity and method 'TOTAL' "
+    "(the unit's whole sampling): samples of the month and year to date with MS % of each.",
+    "v_inspection_ytd": "One row per unit x year x month x facility type, plus facility_type 'TOTAL' (the unit's "
+    "whole inspection): inspections of the month and year to date with MK % of each.",
     "v_reconciliation": "One row per unit x year x month x derived indicator: reported realisation against the "
     "value computed from sampling/inspection counts.",
     "v_reporting_completeness": "One row per unit x year x month: whether the monthly report was expected, "
@@ -386,6 +398,37 @@ def v_inspection() -> Select:
     ).select_from(joined)
 
 
+
+def v_sampling_ytd() -> Select:
+    f = s.fact_sampling_ytd.alias("f")
+    m = s.dim_month.alias("m")
+    d = s.dim_commodity.alias("d")
+    u, at = _unit_at(f.c.unit_code, m.c.month_end)
+    joined = f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at).outerjoin(d, d.c.commodity == f.c.commodity)
+    return select(
+        f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month,
+        func.coalesce(f.c.quarter, m.c.quarter).label("quarter"), f.c.commodity,
+        func.coalesce(d.c.commodity_name, f.c.commodity).label("commodity_name"), d.c.supergroup, f.c.method,
+        *[f.c[name] for name in VIEW_COLUMNS["v_sampling_ytd"][9:]],
+    ).select_from(joined)
+
+
+def v_inspection_ytd() -> Select:
+    f = s.fact_inspection_ytd.alias("f")
+    m = s.dim_month.alias("m")
+    d = s.dim_facility_type.alias("d")
+    u, at = _unit_at(f.c.unit_code, m.c.month_end)
+    joined = (
+        f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at)
+        .outerjoin(d, d.c.facility_type == f.c.facility_type)
+    )
+    return select(
+        f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month,
+        func.coalesce(f.c.quarter, m.c.quarter).label("quarter"), f.c.facility_type,
+        func.coalesce(d.c.facility_name, f.c.facility_type).label("facility_name"), d.c.reporting_group,
+        *[f.c[name] for name in VIEW_COLUMNS["v_inspection_ytd"][8:]],
+    ).select_from(joined)
+
 def v_reconciliation() -> Select:
     r = s.fact_reconciliation_month
     return select(
@@ -510,6 +553,8 @@ VIEWS: dict[str, Callable[[], Select]] = {
     "v_budget_indicator": v_budget_indicator,
     "v_sampling": v_sampling,
     "v_inspection": v_inspection,
+    "v_sampling_ytd": v_sampling_ytd,
+    "v_inspection_ytd": v_inspection_ytd,
     "v_reconciliation": v_reconciliation,
     "v_reporting_completeness": v_reporting_completeness,
     "v_plan_indicator": v_plan_indicator,

@@ -12,7 +12,8 @@ from transforms.completeness import expected_months, year_status
 from transforms.derive import derive_unit_year
 
 TABLES = {"fact_capaian_month", "fact_score_quarter", "fact_budget_line_month", "fact_budget_rollup_month",
-          "fact_budget_indicator_month", "fact_efficiency_quarter", "fact_reconciliation_month"}
+          "fact_budget_indicator_month", "fact_efficiency_quarter", "fact_reconciliation_month", "fact_sampling_ytd",
+          "fact_inspection_ytd"}
 POLICY = policy_for(k.UNIT, k.YEAR)
 
 

@@ -142,6 +142,8 @@ class StandIn:
             "fact_score_quarter": self._scores(capaian, inputs, key),
             **self._budget(inputs, key),
             "fact_budget_indicator_month": self._indicator_budget(capaian, inputs, key),
+            "fact_sampling_ytd": self._ytd(inputs.sampling, ["commodity", "method"], ["sampled", "tested", "ms", "tms"], key),
+            "fact_inspection_ytd": self._ytd(inputs.inspection, ["facility_type"], ["inspected", "mk", "tmk"], key),
             "fact_efficiency_quarter": self._efficiency(capaian, key),
             "fact_reconciliation_month": self._reconcile(inputs, key),
             "fact_reporting_status": self._status(inputs, key),
@@ -220,6 +222,13 @@ class StandIn:
             inputs.plan_indicator[["indicator_code", "allocation_rp"]], on="indicator_code")
         return rows.assign(**key, level="indicator", item_code=rows["indicator_code"], parent_code=rows["sk_code"],
                            realisation_pct=rows["spent_cum_rp"] / rows["allocation_rp"] * 100)
+
+    @staticmethod
+    def _ytd(counts: pd.DataFrame, by: list[str], names: list[str], key: dict[str, Any]) -> pd.DataFrame:
+        if counts.empty:
+            return pd.DataFrame()
+        rows = counts.sort_values("month")[[*by, "month", *names]]
+        return rows.assign(**key, **{f"{n}_cum": rows.groupby(by)[n].cumsum() for n in names})
 
     @staticmethod
     def _efficiency(capaian: pd.DataFrame, key: dict[str, Any]) -> pd.DataFrame:
