@@ -46,8 +46,7 @@ def _rule_ids(outcome: steps.FileOutcome) -> set[str]:
 
 def _write_january(settings: Settings, name: str, arrived: datetime, note: str | None = None) -> Path:
     identity, frames = kupang.monthly_workbook(1)
-    if note is not None:
-        identity = {**identity, "revision_note": note}
+    identity = {**identity, "sent_date": arrived.date(), "revision_note": note}  # a new file, not a copy
     path = settings.inbox / kupang.UNIT / name
     write_workbook("bulanan", identity, frames, path)
     return _arrived(path, arrived)
