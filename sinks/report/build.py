@@ -36,14 +36,15 @@ from sakip.periods import ROMAN, month_name, quarter_end_month, quarter_label
 from sakip.settings import get_settings
 from sinks.report import idformat as fmt
 from sinks.report.content import unit_report
-from sinks.report.data import NationalData, ReportData, load_national_data, load_report_data, select_view
+from sinks.report.data import (NationalData, ReportData, load_national_data, load_report_data, override_rows,
+                               select_view)
 from sinks.report.docx_render import render_docx
 from sinks.report.facts import prepare
 from sinks.report.model import Document
 from sinks.report.national import national_report, unit_scores
 from sinks.report.pdf_render import render_pdf
-from sinks.report.provenance import (LOADED_VERDICTS, Provenance, fingerprint, submission_records, unit_fingerprint,
-                                     used_submissions)
+from sinks.report.provenance import (LOADED_VERDICTS, Provenance, national_fingerprint, submission_records,
+                                     unit_fingerprint)
 from sinks.report.tables import when
 
 T = TypeVar("T")
@@ -266,11 +267,6 @@ def _write(engine: Engine, plan: _Plan, out_dir: Path, folder: str, make: Callab
     return _result(plan, {**row, "report_id": report_id}, reused=False)
 
 
-def _policy_ids(scores: pd.DataFrame, quarter: int, year: int) -> list[str]:
-    rows = scores[(scores["quarter"] == quarter) & (scores["year"] == year)] if not scores.empty else scores
-    return sorted(rows["policy_id"].dropna().astype(str).unique()) if "policy_id" in rows else []
-
-
 def build_unit_report(engine: Engine, unit_code: str, year: int, quarter: int, out_dir: Path,
                       date: date | None = None, policy_dir: Path | None = None) -> ReportResult:
     """Build (or reuse) a unit's interim report for a quarter: .docx + .pdf + a ``report_version`` row."""
@@ -292,8 +288,8 @@ def build_national_report(engine: Engine, year: int, quarter: int, out_dir: Path
         return load_national_data(conn, year, quarter, policy_dir), _latest(conn, "national", None, year, quarter)
 
     data, latest = read_snapshot(engine, read)
-    used = used_submissions(data.submissions, year, quarter, with_previous_year=False)
-    plan = _Plan("national", None, year, quarter, used, fingerprint(used, _policy_ids(data.scores, quarter, year)), latest)
+    used, print_ = national_fingerprint(data.submissions, data.scores, data.overrides, year, quarter)
+    plan = _Plan("national", None, year, quarter, used, print_, latest)
     day = date or _local_now().date()
     return _write(engine, plan, out_dir, NATIONAL, lambda prov: national_report(data, day, prov),
                   national_scores_summary(data))
@@ -350,8 +346,7 @@ def stale_reports(engine: Engine, year: int | None = None) -> list[dict]:
         subs = select_view(conn, "v_submission", f"year IN ({marks})", params)
         scores = _frame(conn, f"SELECT DISTINCT unit_code, year, quarter, level, policy_id FROM v_score "
                               f"WHERE year IN ({marks})", params)
-        overrides = _frame(conn, f"SELECT DISTINCT unit_code, year, month, override_id FROM v_indicator_capaian "
-                                 f"WHERE override_id IS NOT NULL AND year IN ({marks})", params)
+        overrides = override_rows(conn, f"year IN ({marks})", params)
         return versions, subs, scores, overrides
 
     versions, subs, scores, overrides = read_snapshot(engine, read)
@@ -362,9 +357,7 @@ def stale_reports(engine: Engine, year: int | None = None) -> list[dict]:
     for r in latest.to_dict("records"):
         y, q = int(r["year"]), int(r["quarter"])
         if r["scope"] == "national":
-            used = used_submissions(subs[subs["year"] == y], y, q, with_previous_year=False)
-            total = scores[(scores["level"] == "total") & (scores["year"] == y)] if not scores.empty else scores
-            current = fingerprint(used, _policy_ids(total, q, y))
+            current = national_fingerprint(subs[subs["year"] == y], scores, overrides, y, q)[1]
         else:
             unit = r["unit_code"]
             mine = (lambda f: f[f["unit_code"] == unit] if not f.empty else f)

@@ -66,7 +66,9 @@ class NationalData:
     - ``ranking``: v_budget_ranking at the quarter-end month;
     - ``completeness``: v_reporting_completeness for months 1..quarter-end;
     - ``submissions``: v_submission of every unit for the year;
-    - ``policies``: scoring policies cited by the scores, by policy_id.
+    - ``policies``: scoring policies cited by the scores, by policy_id;
+    - ``overrides``: the active manual overrides of the year to the quarter end (unit_code, year, month,
+      override_id), for the fingerprint.
     """
 
     year: int
@@ -76,6 +78,8 @@ class NationalData:
     completeness: pd.DataFrame
     submissions: pd.DataFrame
     policies: dict[str, PolicyInfo] = field(default_factory=dict)
+    overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["unit_code", "year", "month", "override_id"]))
 
     @property
     def end_month(self) -> int:
@@ -165,4 +169,12 @@ def load_national_data(conn: Connection, year: int, quarter: int, policy_dir: Pa
                                  {"year": year, "month": month}),
         submissions=select_view(conn, "v_submission", "year = :year", {"year": year}),
         policies=policies,
+        overrides=override_rows(conn, "year = :year AND month <= :month", {"year": year, "month": month}),
     )
+
+
+def override_rows(conn: Connection, where: str, params: dict) -> pd.DataFrame:
+    """The distinct (unit_code, year, month, override_id) of ``v_indicator_capaian`` rows carrying an override."""
+    result = conn.execute(sa.text("SELECT DISTINCT unit_code, year, month, override_id FROM v_indicator_capaian "
+                                  f"WHERE override_id IS NOT NULL AND {where}"), params)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

@@ -18,7 +18,7 @@ from sinks.report.content import Labels, Numbering
 from sinks.report.criteria import NEUTRAL, PolicyInfo
 from sinks.report.data import NationalData
 from sinks.report.model import TOC, Block, BulletList, Document, Heading, Image, ListItem, PageBreak, Paragraph, Span, Table
-from sinks.report.provenance import Provenance, fingerprint, used_submissions
+from sinks.report.provenance import Provenance, national_fingerprint
 from sinks.report.tables import when
 
 GROUPS = ("Pusat", "Balai Besar/Balai", "Loka")
@@ -138,9 +138,8 @@ def summary(data: NationalData, scores: pd.DataFrame, comp: pd.DataFrame, lab: L
 
 
 def provenance_of(data: NationalData) -> Provenance:
-    used = used_submissions(data.submissions, data.year, data.quarter, with_previous_year=False)
-    ids = sorted(data.scores["policy_id"].dropna().astype(str).unique()) if "policy_id" in data.scores else []
-    return Provenance(version=None, fingerprint=fingerprint(used, ids), built_at=None, submissions=used)
+    used, print_ = national_fingerprint(data.submissions, data.scores, data.overrides, data.year, data.quarter)
+    return Provenance(version=None, fingerprint=print_, built_at=None, submissions=used)
 
 
 def sources(prov: Provenance) -> list[Block]:

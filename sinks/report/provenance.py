@@ -97,6 +97,26 @@ def override_ids_of(capaian: pd.DataFrame, year: int, quarter: int) -> list[int]
     return sorted({int(v) for v in rows["override_id"].dropna()})
 
 
+def national_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, overrides: pd.DataFrame,
+                         year: int, quarter: int) -> tuple[pd.DataFrame, str]:
+    """(submissions used, fingerprint) of the national roll-up: every unit's submissions of the year to the
+    quarter end, the policies cited by the quarter's NPS TOTAL rows and the overrides applied to months up to
+    the quarter end (``overrides``: unit_code, year, month, override_id)."""
+    used = used_submissions(submissions, year, quarter, with_previous_year=False)
+    rows = scores[(scores["year"] == year) & (scores["quarter"] == quarter)] if not scores.empty else scores
+    if "level" in rows.columns:
+        rows = rows[rows["level"] == "total"]
+    policies = sorted(rows["policy_id"].dropna().astype(str).unique()) if "policy_id" in rows.columns else []
+    return used, fingerprint(used, policies, _override_ids_to(overrides, year, quarter))
+
+
+def _override_ids_to(overrides: pd.DataFrame, year: int, quarter: int) -> list[int]:
+    if overrides.empty or "override_id" not in overrides.columns:
+        return []
+    rows = overrides[(overrides["year"] == year) & (overrides["month"] <= quarter_end_month(quarter))]
+    return sorted({int(v) for v in rows["override_id"].dropna()})
+
+
 def unit_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, capaian: pd.DataFrame,
                      year: int, quarter: int) -> tuple[pd.DataFrame, str]:
     """(submissions used, fingerprint) of a unit's quarter report from its ``v_submission``, ``v_score`` and

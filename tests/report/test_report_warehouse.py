@@ -157,17 +157,20 @@ def _paragraphs(path: Path) -> list[str]:
 
 def test_an_override_changes_the_fingerprint_and_makes_a_new_version(loaded, kupang_settings, tmp_path):
     first = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 20))
+    national = build_national_report(loaded, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 25))
     assert steps.stale_reports(loaded) == []
     code = kupang.catalogue_code()["7.1"]  # penindakan: 50,00 in TW II
     override_id = steps.add_override(loaded, kupang_settings, kupang.UNIT, 2023, 6, code, 100.0,
                                      "Target penindakan disesuaikan dengan kasus yang dilimpahkan", "Biro Perencanaan")
     stale = steps.stale_reports(loaded)
     assert [(s["scope"], s["unit_code"], s["year"], s["quarter"], s["version"]) for s in stale] == \
-        [("unit", kupang.UNIT, 2023, 2, 1)]
+        [("unit", kupang.UNIT, 2023, 2, 1), ("national", None, 2023, 2, 1)]
     second = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 21))
     assert not second.reused and second.version == 2 and second.fingerprint != first.fingerprint
     assert "NPS TOTAL 103,34 → " in second.changes and "Laporan bulanan" not in second.changes
-    assert steps.stale_reports(loaded) == []
+    new_national = build_national_report(loaded, 2023, 2, tmp_path / "laporan")
+    assert new_national.version == 2 and "NPS TOTAL Balai POM di Kupang 103,34 → " in new_national.changes
+    assert national.version == 1 and steps.stale_reports(loaded) == []
     again = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan")
     assert again.reused and again.version == 2
     # withdrawing the override is a change too
