@@ -108,3 +108,31 @@ def test_quarter_complete(engine):
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE v_submission SET verdict = 'rejected' WHERE submission_id = 9"))
     assert not quarter_complete(engine, "BPOM-KPG", 2023, 2)
+
+
+def _subs(rows: list[tuple]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame([{"submission_id": i, "unit_code": "U", "kind": kind, "year": y, "month": m, "version": 1,
+                          "file_name": f"f{i}", "file_hash": f"h{i}", "received_at": None, "verdict": "accepted",
+                          "is_current": True} for i, (kind, y, m) in enumerate(rows, start=1)])
+
+
+def test_provenance_lists_every_month_of_last_year_the_report_shows_and_this_year_to_the_quarter_end():
+    from sinks.report.provenance import used_submissions
+
+    rows = [("rencana", 2022, None)] + [("bulanan", 2022, m) for m in range(1, 13)]
+    rows += [("rencana", 2023, None)] + [("bulanan", 2023, m) for m in range(1, 9)]
+    used = used_submissions(_subs(rows), 2023, 2)
+    got = [(y, None if m != m else int(m)) for y, m in zip(used["year"], used["month"])]
+    assert got == [(2022, None), *[(2022, m) for m in range(1, 13)], (2023, None), *[(2023, m) for m in range(1, 7)]]
+
+
+def test_fingerprint_changes_with_an_override_and_not_without_one():
+    from sinks.report.provenance import fingerprint
+
+    used = _subs([("rencana", 2023, None), ("bulanan", 2023, 3)])
+    plain = fingerprint(used, ["sakip_2023"])
+    assert fingerprint(used, ["sakip_2023"], []) == plain
+    assert fingerprint(used, ["sakip_2023"], [7]) not in (plain, fingerprint(used, ["sakip_2023"], [8]))
+    assert fingerprint(used, ["sakip_2023_cap120"]) != plain
