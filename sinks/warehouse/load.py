@@ -243,8 +243,11 @@ def record_submission(
     rows = _problem_rows(problems)
     with db.write_transaction(engine, lock=("unit-year", meta.unit_code, meta.year)) as conn:
         existing = _existing(conn, meta, rejected=True)
-        if existing is not None:
+        errors_now = frozenset(p["rule_id"] for p in rows if p["severity"] == "error")
+        if existing is not None and _error_rules(conn, int(existing["submission_id"])) == errors_now:
             return int(existing["submission_id"])
+        # A file re-checked after a timing-only rejection (e.g. its plan arrived since) and rejected
+        # again for other reasons is a new audit record, so the audit says why it is rejected now.
         row = {**_submission_row(meta, verdict, rows), "version": None, "is_current": False}
         submission_id = _insert_audit(conn, row, rows)
         if meta.year is not None:
@@ -566,12 +569,16 @@ def submission_by_hash(engine: Engine, sha256: str) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-def submission_error_rules(engine: Engine, submission_id: int) -> frozenset[str]:
-    """The rule ids of a submission's errors (``audit_problem``), empty when it had none."""
+def _error_rules(conn: Connection, submission_id: int) -> frozenset[str]:
     p = s.audit_problem
     stmt = select(p.c.rule_id).where(p.c.submission_id == submission_id, p.c.severity == "error").distinct()
+    return frozenset(conn.execute(stmt).scalars())
+
+
+def submission_error_rules(engine: Engine, submission_id: int) -> frozenset[str]:
+    """The rule ids of a submission's errors (``audit_problem``), empty when it had none."""
     with engine.connect() as conn:
-        return frozenset(conn.execute(stmt).scalars())
+        return _error_rules(conn, submission_id)
 
 
 def replace_reporting_status(engine: Engine, year: int, status: pd.DataFrame) -> int:

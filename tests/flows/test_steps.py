@@ -123,3 +123,29 @@ def test_a_file_rejected_for_its_content_is_not_checked_again(engine, tmp_path, 
     _run(engine, settings, "rencana", None, date(2023, 2, 12))
     assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 2, 28))] == ["duplicate"]
     assert _audit(engine)["verdict"].tolist() == ["rejected"]
+
+
+@SQLITE
+def test_a_file_rechecked_once_its_plan_arrived_and_rejected_for_its_content_is_audited_with_the_new_reason(
+        engine, tmp_path):
+    settings = _settings(engine, tmp_path)
+    kupang.write_kupang_inbox(settings.inbox, months=range(1, 2))
+    identity, frames = kupang.monthly_workbook(1)
+    kinerja = frames["Kinerja"].assign(indicator_code=frames["Kinerja"]["indicator_code"]
+                                       .mask(frames["Kinerja"].index == 0, "IKU-TIDAK-ADA"))
+    write_workbook("bulanan", identity, {**frames, "Kinerja": kinerja},
+                   settings.inbox / kupang.UNIT / f"{kupang.UNIT}_2023-01.xlsx")
+    early = _run(engine, settings, "bulanan", 1, date(2023, 2, 11))
+    assert _rule_ids(early[0]) == {"plan_missing"}
+    _run(engine, settings, "rencana", None, date(2023, 2, 12))
+
+    again = _run(engine, settings, "bulanan", 1, date(2023, 2, 28))
+    assert [o.status for o in again] == ["rejected"] and "indicator_not_in_plan" in _rule_ids(again[0])
+    with engine.connect() as conn:
+        audited = pd.read_sql(text("SELECT s.submission_id, p.rule_id FROM audit_submission s JOIN audit_problem p "
+                                   "ON p.submission_id = s.submission_id WHERE s.kind = 'bulanan' AND "
+                                   "p.severity = 'error' ORDER BY s.submission_id"), conn)
+    first, second = sorted(audited["submission_id"].unique())
+    assert set(audited.loc[audited["submission_id"] == first, "rule_id"]) == {"plan_missing"}
+    assert "indicator_not_in_plan" in set(audited.loc[audited["submission_id"] == second, "rule_id"])
+    assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 3, 11))] == ["duplicate"]
