@@ -90,11 +90,13 @@ def warehouse(url: str) -> Engine:
     return engine
 
 
-def select_files(settings: Settings, kind: str, year: int, month: int | None = None) -> pd.DataFrame:
+def select_files(settings: Settings, kind: str, year: int, month: int | None = None,
+                 files: pd.DataFrame | None = None) -> pd.DataFrame:
     """Inbox files for a run: those named for the period, plus files whose name does not parse
     (they get feedback on their name). One row per file, in loading order: unit, month, then the
-    order the files arrived in (so a later correction replaces an earlier version)."""
-    files = inbox_source.scan_inbox(settings.inbox)
+    order the files arrived in (so a later correction replaces an earlier version). ``files`` is an
+    inbox listing already made (``scan_inbox``), to list the inbox once per run."""
+    files = inbox_source.scan_inbox(settings.inbox) if files is None else files
     if files.empty:
         return files
     named = (files["name_kind"] == kind) & (files["name_year"] == year)
@@ -103,6 +105,46 @@ def select_files(settings: Settings, kind: str, year: int, month: int | None = N
     unnamed = files["name_kind"].isna()
     order = ["unit_folder", "name_month", "modified_at", "file_name"]
     return files[named | unnamed].sort_values(order, na_position="last")
+
+
+#: How far back a collection looks for late files: January of the year before the collected month.
+LATE_FILES_YEARS_BACK = 1
+
+
+def select_late_files(engine: Engine, files: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
+    """Monthly files named for an earlier period (back to January of the previous year) that the
+    warehouse has not handled yet: a correction or a late report sent after its month was collected,
+    or a file rejected only for timing. Oldest period first, then unit and arrival order.
+
+    Handled means recorded with that content (hash), except a rejection for timing alone, which is
+    checked again (``rejected_for_context_only``). One warehouse read for the whole listing."""
+    period = files["name_year"] * 12 + files["name_month"]
+    first = (year - LATE_FILES_YEARS_BACK) * 12 + 1
+    earlier = files[(files["name_kind"] == "bulanan") & period.between(first, year * 12 + month - 1).fillna(False)]
+    if earlier.empty:
+        return earlier
+    latest = load.latest_submissions_by_hash(engine, earlier["sha256"])
+    handled = latest.loc[~_timing_only(latest["verdict"], latest["error_rules"]), "file_hash"]
+    late = earlier[~earlier["sha256"].str.lower().isin(set(handled))]
+    return late.sort_values(["name_year", "name_month", "unit_folder", "modified_at", "file_name"])
+
+
+def select_collection(engine: Engine, settings: Settings, year: int, month: int, late: bool = True) -> pd.DataFrame:
+    """What one month's collection loads, in order: late files of earlier months (``late``), then the
+    month's own files. The inbox is listed once."""
+    files = inbox_source.scan_inbox(settings.inbox)
+    if files.empty:
+        return files
+    month_files = select_files(settings, "bulanan", year, month, files=files)
+    if not late:
+        return month_files
+    return pd.concat([select_late_files(engine, files, year, month), month_files], ignore_index=True)
+
+
+def _timing_only(verdict: pd.Series, error_rules: pd.Series) -> pd.Series:
+    """Per submission: rejected, and only for errors of timing (``CONTEXT_RULES``)."""
+    only_timing = error_rules.map(lambda rules: bool(rules) and rules <= CONTEXT_RULES).astype(bool)
+    return verdict.eq("rejected") & only_timing
 
 
 def _folder(file: Mapping) -> str | None:
@@ -141,7 +183,7 @@ def rejected_for_context_only(engine: Engine, submission: Mapping) -> bool:
     if submission.get("verdict") != "rejected":
         return False
     errors = load.submission_error_rules(engine, int(submission["submission_id"]))
-    return bool(errors) and errors <= CONTEXT_RULES
+    return bool(_timing_only(pd.Series(["rejected"]), pd.Series([errors])).iloc[0])
 
 
 def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | None, settings: Settings,

@@ -135,13 +135,16 @@ def plan_cmd(year: Annotated[int, typer.Option("--year")], policy: PolicyOption 
 
 
 @app.command()
-def collect(period: Annotated[str, typer.Option("--period", help="YYYY-MM")], policy: PolicyOption = None) -> None:
-    """Mengumpulkan laporan bulanan satu periode dari kotak masuk (aman diulang)."""
+def collect(period: Annotated[str, typer.Option("--period", help="YYYY-MM")], policy: PolicyOption = None,
+            late: Annotated[bool, typer.Option("--late/--no-late", help="Juga muat berkas susulan dan koreksi "
+                                               "bulan-bulan sebelumnya yang belum diproses")] = True) -> None:
+    """Mengumpulkan laporan bulanan satu periode dari kotak masuk, beserta berkas susulan/koreksi (aman diulang)."""
     from flows import steps
 
     year, month = _parse(periods.parse_period, period)
-    settings = get_settings()
-    _echo_outcomes(steps.process_files(_engine(), steps.select_files(settings, "bulanan", year, month), settings, policy))
+    settings, engine = get_settings(), _engine()
+    _echo_outcomes(steps.process_files(engine, steps.select_collection(engine, settings, year, month, late), settings,
+                                       policy))
 
 
 def _parse(parser, text: str):

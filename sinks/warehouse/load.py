@@ -575,6 +575,29 @@ def _error_rules(conn: Connection, submission_id: int) -> frozenset[str]:
     return frozenset(conn.execute(stmt).scalars())
 
 
+def latest_submissions_by_hash(engine: Engine, hashes: Iterable[str]) -> pd.DataFrame:
+    """The most recent submission of each file content (SHA-256) among ``hashes`` that was ever
+    recorded: one row per hash, ``file_hash, submission_id, verdict, error_rules`` (frozenset of the
+    rule ids of its errors). Hashes never recorded are absent. Two reads, whatever the number of files."""
+    a, p = s.audit_submission, s.audit_problem
+    wanted = sorted({str(h).lower() for h in hashes})
+    columns = ["file_hash", "submission_id", "verdict", "error_rules"]
+    if not wanted:
+        return pd.DataFrame(columns=columns)
+    with engine.connect() as conn:
+        subs = pd.DataFrame(conn.execute(select(a.c.file_hash, a.c.submission_id, a.c.verdict)
+                                         .where(a.c.file_hash.in_(wanted))).mappings().all(),
+                            columns=["file_hash", "submission_id", "verdict"])
+        latest = subs.sort_values("submission_id").drop_duplicates("file_hash", keep="last")
+        ids = [int(i) for i in latest["submission_id"]]
+        errors = pd.DataFrame(conn.execute(select(p.c.submission_id, p.c.rule_id).where(
+            p.c.submission_id.in_(ids), p.c.severity == "error")).mappings().all(),
+            columns=["submission_id", "rule_id"]) if ids else pd.DataFrame(columns=["submission_id", "rule_id"])
+    rules = errors.groupby("submission_id")["rule_id"].agg(frozenset)
+    return latest.assign(error_rules=latest["submission_id"].map(rules)
+                         .map(lambda r: r if isinstance(r, frozenset) else frozenset()))[columns]
+
+
 def submission_error_rules(engine: Engine, submission_id: int) -> frozenset[str]:
     """The rule ids of a submission's errors (``audit_problem``), empty when it had none."""
     with engine.connect() as conn:

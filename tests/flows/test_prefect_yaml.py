@@ -43,6 +43,15 @@ def test_report_deployment_is_triggered_by_the_collection_event_with_a_schedule_
     assert report["schedules"], "a fixed-deadline fallback schedule is declared"
 
 
+def test_report_deployment_is_triggered_when_a_collection_loads_earlier_months():
+    from flows.collect import EARLIER_MONTHS_LOADED_EVENT
+
+    report = next(d for d in DEPLOYMENTS if d["entrypoint"] == "flows/report.py:quarterly_reports")
+    triggers = [DeploymentEventTrigger(**t) for t in report["triggers"]]
+    assert any(EARLIER_MONTHS_LOADED_EVENT in t.expect and not t.parameters for t in triggers), \
+        "a correction of an earlier month triggers the default run (last closed quarter + every stale report)"
+
+
 def test_report_deployment_rechecks_weekly_all_year_and_never_overlaps():
     report = next(d for d in DEPLOYMENTS if d["entrypoint"] == "flows/report.py:quarterly_reports")
     assert report["concurrency_limit"] == 1

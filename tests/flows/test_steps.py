@@ -149,3 +149,35 @@ def test_a_file_rechecked_once_its_plan_arrived_and_rejected_for_its_content_is_
     assert set(audited.loc[audited["submission_id"] == first, "rule_id"]) == {"plan_missing"}
     assert "indicator_not_in_plan" in set(audited.loc[audited["submission_id"] == second, "rule_id"])
     assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 3, 11))] == ["duplicate"]
+
+
+@SQLITE
+def test_a_later_collection_also_loads_a_correction_of_an_earlier_month_and_nothing_already_handled(engine, tmp_path):
+    settings = _settings(engine, tmp_path)
+    kupang.write_kupang_inbox(settings.inbox, months=range(1, 4))
+    _run(engine, settings, "rencana", None, date(2023, 1, 21))
+    for month in (1, 2, 3):
+        _run(engine, settings, "bulanan", month, date(2023, month + 1, 11))
+    assert steps.select_collection(engine, settings, 2023, 4).empty, "every earlier file is handled: nothing late"
+    _write_january(settings, f"{kupang.UNIT}_2023-01_rev1.xlsx", datetime(2023, 4, 20, 9), "Koreksi realisasi Januari")
+
+    late = steps.select_collection(engine, settings, 2023, 4)
+    assert late["file_name"].tolist() == [f"{kupang.UNIT}_2023-01_rev1.xlsx"]
+    assert steps.select_collection(engine, settings, 2023, 4, late=False).empty
+    outcomes = steps.process_files(engine, late, settings, today=date(2023, 5, 11))
+    assert [(o.status, o.month) for o in outcomes] == [("loaded", 1)]
+    audit = _audit(engine)
+    january = audit[audit["file_name"].str.contains("_2023-01")]
+    assert january.loc[january["is_current"].astype(bool), "file_name"].tolist() == [f"{kupang.UNIT}_2023-01_rev1.xlsx"]
+    assert steps.select_collection(engine, settings, 2023, 4).empty, "once loaded it is not late any more"
+
+
+@SQLITE
+def test_a_late_file_rejected_only_for_timing_is_collected_again_with_a_later_month(engine, tmp_path):
+    settings = _settings(engine, tmp_path)
+    kupang.write_kupang_inbox(settings.inbox, months=range(1, 2))
+    assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 2, 11))] == ["rejected"]
+    _run(engine, settings, "rencana", None, date(2023, 2, 12))
+    late = steps.select_collection(engine, settings, 2023, 2)
+    assert late["file_name"].tolist() == [f"{kupang.UNIT}_2023-01.xlsx"]
+    assert [o.status for o in steps.process_files(engine, late, settings, today=date(2023, 3, 11))] == ["loaded"]
