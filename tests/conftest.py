@@ -5,6 +5,8 @@
   the maintenance database for the session, dropped at the end, and emptied and re-seeded before
   every test, so each test starts from a warehouse identical to a freshly migrated one).
 - ``empty_engine``: the same two backends, but an empty database (for migration tests).
+- ``sakip_env``: settings from the environment, as the CLI and the flows read them: a fresh SQLite
+  warehouse, inbox and output folder under ``tmp_path`` (returned).
 - ``pg_database``: session-scoped factory creating extra PostgreSQL databases for any test module
   (``url = pg_database("report")``); every database it created is dropped at session end.
 
@@ -206,3 +208,16 @@ def engine(
     engine = db.make_engine(url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def sakip_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """``SAKIP_*`` pointing at ``tmp_path`` (warehouse.sqlite, inbox/, out/); settings re-read around the test."""
+    from sakip import settings as settings_module
+
+    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
+    settings_module.get_settings.cache_clear()
+    yield tmp_path
+    settings_module.get_settings.cache_clear()

@@ -16,13 +16,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
-    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
-    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
-    settings_module.get_settings.cache_clear()
-    yield tmp_path
-    settings_module.get_settings.cache_clear()
+def env(sakip_env: Path) -> Path:
+    return sakip_env
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 import kupang
-from sakip import settings as settings_module
 from sakip.cli import app
 
 runner = CliRunner()
@@ -16,17 +15,12 @@ CAP120 = Path(__file__).resolve().parents[1] / "reference" / "policies" / "sakip
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
-    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
-    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
-    settings_module.get_settings.cache_clear()
-    kupang.write_kupang_inbox(tmp_path / "inbox")
+def env(sakip_env: Path) -> Path:
+    kupang.write_kupang_inbox(sakip_env / "inbox")
     assert runner.invoke(app, ["plan", "--year", "2023"]).exit_code == 0
     for month in range(1, 7):
         assert runner.invoke(app, ["collect", "--period", f"2023-{month:02d}"]).exit_code == 0
-    yield tmp_path
-    settings_module.get_settings.cache_clear()
+    return sakip_env
 
 
 def _total(env: Path) -> tuple[float, str]:

@@ -6,29 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 import kupang
-from sakip import settings as settings_module
 
-pytestmark = pytest.mark.prefect
-
-
-@pytest.fixture(scope="module", autouse=True)
-def harness():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def env(sakip_env: Path) -> Path:
     """Settings for the flows: a fresh SQLite warehouse, inbox and output folder under tmp_path."""
-    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
-    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
-    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
-    settings_module.get_settings.cache_clear()
-    yield tmp_path
-    settings_module.get_settings.cache_clear()
+    return sakip_env
 
 
 def _corrupt_file_from_another_unit(inbox: Path) -> Path:

@@ -5,31 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import text
 
 import kupang
 from flows import steps
 from sakip import settings as settings_module
 
-pytestmark = pytest.mark.prefect
+pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
 CAP120 = Path(__file__).resolve().parents[2] / "reference" / "policies" / "sakip_2023_cap120.yaml"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def harness():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
-    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
-    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
-    settings_module.get_settings.cache_clear()
-    yield tmp_path
-    settings_module.get_settings.cache_clear()
+def env(sakip_env: Path) -> Path:
+    return sakip_env
 
 
 def _total(engine) -> float:

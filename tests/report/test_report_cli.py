@@ -8,7 +8,6 @@ import pytest
 from typer.testing import CliRunner
 
 import kupang
-from sakip import settings as settings_module
 from sakip.cli import app
 from sinks.report.extract import docx_paragraphs, docx_tables
 
@@ -16,17 +15,12 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
-    monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
-    monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
-    settings_module.get_settings.cache_clear()
-    kupang.write_kupang_inbox(tmp_path / "inbox", months=range(1, 6))  # June not sent yet
+def env(sakip_env: Path) -> Path:
+    kupang.write_kupang_inbox(sakip_env / "inbox", months=range(1, 6))  # June not sent yet
     assert runner.invoke(app, ["plan", "--year", "2023"]).exit_code == 0
     for month in range(1, 6):
         assert runner.invoke(app, ["collect", "--period", f"2023-{month:02d}"]).exit_code == 0
-    yield tmp_path
-    settings_module.get_settings.cache_clear()
+    return sakip_env
 
 
 def test_an_incomplete_quarter_is_refused_naming_the_month_unless_forced(env: Path):
