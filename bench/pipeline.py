@@ -3,6 +3,7 @@
     python -m bench.pipeline --year 2023                     # one year, all units, SQLite
     python -m bench.pipeline --year 2023 --unit BPOM-KPG       # a quick look at one unit
     python -m bench.pipeline --year 2019 --years 5            # a five-year backfill
+    python -m bench.pipeline --year 2019 --years 5 --every 5  # the same for every fifth unit
     python -m bench.pipeline --year 2023 --postgres           # the same on a fresh PostgreSQL database
     python -m bench.pipeline --year 2023 --reports 2023-Q2    # then render every unit's reports for a quarter
 
@@ -94,11 +95,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mistake-rate", type=float, default=0.05)
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--unit", action="append", default=None, help="only this unit (repeatable; default all)")
+    parser.add_argument("--every", type=int, default=None, metavar="K",
+                        help="only every K-th unit of the master data (all unit types, a shorter run)")
     parser.add_argument("--postgres", action="store_true", help="load a fresh PostgreSQL database instead of SQLite")
     parser.add_argument("--reports", metavar="YYYY-Qn", help="then render every complete unit's reports for a quarter")
     args = parser.parse_args(argv)
 
     years = list(range(args.year, args.year + args.years))
+    if args.every:
+        from reference.master import units
+
+        args.unit = units()["code"].tolist()[::args.every]
     workdir = args.workdir.resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     inbox, out = workdir / "inbox", workdir / "out"
