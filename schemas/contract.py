@@ -25,6 +25,10 @@ MONTHLY: WorkbookKind = "bulanan"
 IDENTITY_SHEET = "Identitas"
 IDENTITY_HEADERS = ("Field", "Nilai")
 
+#: Bounds of the whole-number Identitas fields (Tahun, Bulan): the reader types a value outside them as
+#: invalid, the identity schema (``schemas.identity``) declares them.
+IDENTITY_BOUNDS: dict[str, tuple[int, int]] = {"year": (2000, 2100), "month": (1, 12)}
+
 #: Sheets of each workbook, in the order a template writes them.
 SHEETS: dict[str, tuple[str, ...]] = {
     PLAN: (IDENTITY_SHEET, "Sasaran", "Indikator", "RAPK", "Pagu", "RPD"),

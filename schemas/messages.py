@@ -223,6 +223,24 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
 CONTEXT_RULES = frozenset({"plan_missing", "period_before_plan", "period_future"})
 
 
+def identity_invalid_params(label: str, dtype: str, typed: Any = None, *, found: bool = True,
+                            bounds: tuple[int, int] | None = None) -> dict[str, str]:
+    """``label``, ``problem`` and ``expected_text`` of an ``identity_invalid`` problem.
+
+    ``typed`` None: the field is blank (``found``) or its row is not on the sheet; else the value as typed
+    is not a whole number within ``bounds`` (``dtype`` 'int') or not a date (``dtype`` 'date').
+    """
+    if typed is None:
+        where = "kosong" if found else "tidak ditemukan di lembar Identitas"
+        return {"label": label, "problem": where, "expected_text": f"isian '{label}' diisi"}
+    if dtype == "int":
+        low, high = bounds or (0, 0)
+        return {"label": label, "problem": f"bernilai '{typed}', bukan bilangan bulat {low}-{high}",
+                "expected_text": f"bilangan bulat {low} sampai {high}"}
+    return {"label": label, "problem": f"bernilai '{typed}', bukan tanggal",
+            "expected_text": "tanggal, mis. 15/07/2023"}
+
+
 def rule(rule_id: str) -> Rule:
     """The rule of an id (KeyError for an unknown id: a typo in code, not a steward mistake)."""
     return RULES[rule_id]

@@ -314,16 +314,6 @@ def _period_text(kind: str, year: int | None, month: int | None) -> str:
     return f"{month_name(month)} {year}"
 
 
-def unit_unknown(identity: dict[str, Any]) -> pd.DataFrame:
-    """Kode Satker is a unit of the master data."""
-    unit = identity.get("unit_code")
-    if not unit or unit in codes.unit_codes():
-        return none()
-    guess = master.resolve_unit(unit)
-    hint = f" Mungkin maksudnya '{guess}'." if guess else ""
-    return _identity_hit("unit_unknown", "unit_code", unit, hint=hint)
-
-
 def unit_mismatch_folder(identity: dict[str, Any], folder_unit: str | None) -> pd.DataFrame:
     """A unit submits only for itself: Kode Satker equals the folder the file arrived in."""
     unit = identity.get("unit_code")

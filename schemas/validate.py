@@ -1,9 +1,11 @@
 """Validate a workbook read by ``sources.workbook``: schemas per sheet, then the contract's rules.
 
-``validate_workbook(data, context)`` runs every pandera sheet model lazily, translates pandera's
-failure cases (index -> ``_row`` -> cell) into one Indonesian problem per cell and rule, runs the
-cross-sheet, cross-month and identity rules of ``schemas.rules``, and returns the verdict with one
-problems frame sorted by sheet and row. A reading problem at a cell (ambiguous number, formula without
+``validate_workbook(data, context)`` runs the ``Identitas`` model (``schemas.identity``: required
+fields, known unit, year and month bounds, supported version; each failure at the field's Nilai cell)
+and every pandera sheet model lazily, translates pandera's failure cases (index -> ``_row`` -> cell)
+into one Indonesian problem per cell and rule, runs the cross-sheet, cross-month and identity rules
+of ``schemas.rules`` (unit against folder and file name, period, plan on file), and returns the
+verdict with one problems frame sorted by sheet and row. A reading problem at a cell (ambiguous number, formula without
 value) or a missing column silences the schema's own complaint about the same cell or column.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandera.pandas as pa
 
 from reference import master
 from schemas import codes, contract, rules
+from schemas.identity import identity_failures
 from schemas.messages import RULES, fmt_number, fmt_rupiah, problem, problems_frame
 from schemas.monthly import MONTHLY_ANCHORS, MONTHLY_MODELS
 from schemas.plan import PLAN_ANCHORS, PLAN_MODELS
@@ -320,7 +323,6 @@ def _identity_rules(data: WorkbookData, ctx: ValidationContext, file_name: str) 
     ident, kind = data.identity, data.kind
     deadline = f" ({ctx.deadline.strftime('%d/%m/%Y')})" if ctx.deadline else ""
     found = [
-        rules.unit_unknown(ident),
         rules.unit_mismatch_folder(ident, ctx.folder_unit),
         rules.unit_mismatch_filename(kind, ident, file_name),
         rules.period_mismatch_filename(kind, ident, file_name),
@@ -334,6 +336,22 @@ def _identity_rules(data: WorkbookData, ctx: ValidationContext, file_name: str) 
         found.append(availability)
         plan_usable = availability.empty and ctx.plan is not None
     return found, plan_usable
+
+
+def _identity_problems(rep: _Reporter, reading: pd.DataFrame) -> list[dict]:
+    """The Identitas model's failures, one per field and rule, at the field's Nilai cell (value as typed).
+
+    Nothing when the sheet is missing or empty (the reader said so); a failure at a cell the reader
+    already reported (a value it could not type, a formula without value) is silenced with the rest."""
+    data = rep.data
+    unreadable = reading["sheet"].eq(contract.IDENTITY_SHEET) & reading["rule_id"].isin(["sheet_missing",
+                                                                                          "sheet_empty"])
+    if unreadable.any():
+        return []
+    failures = identity_failures(data.kind, data.identity, data.identity_typed, set(data.identity_rows),
+                                 data.version)
+    return [rep.at_row(rule_id, contract.IDENTITY_SHEET, None, name, params.pop("value"), **params)
+            for name, rule_id, params in failures]
 
 
 def _hit_problems(rep: _Reporter, hits: pd.DataFrame) -> list[dict]:
@@ -413,7 +431,7 @@ def validate_workbook(data: WorkbookData, context: ValidationContext | None = No
         return ValidationResult(_verdict(found), found, file_name, data.kind, dict(data.identity))
     rep = _Reporter(data, file_name)
     broken = set(reading.loc[reading["rule_id"].isin(["column_missing", "sheet_missing"]), "sheet"])
-    problems, clean_frames = [], {}
+    problems, clean_frames = _identity_problems(rep, reading), {}
     for sheet, model in MODELS[data.kind].items():
         if sheet not in data.frames:
             continue

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from schemas import contract
 from schemas.naming import parse_file_name
-from schemas.messages import fmt_number, problem, problems_frame
+from schemas.messages import fmt_number, identity_invalid_params, problem, problems_frame
 from sources.inbox import sha256_file
 from sources.numbers import ambiguous_readings, is_blank, is_temporal, parse_numbers
 
@@ -52,7 +52,8 @@ class WorkbookData:
     """Everything read from one workbook.
 
     - ``kind``: ``"rencana"`` | ``"bulanan"`` | None (unreadable)
-    - ``identity``: canonical Identitas field -> typed value; ``identity_rows``: field -> Excel row
+    - ``identity``: canonical Identitas field -> typed value (None: blank or not typeable);
+      ``identity_rows``: field -> Excel row; ``identity_typed``: field -> value as the steward typed it
     - ``frames``: sheet -> DataFrame, one row per non-blank data row, canonical columns + ``_row``
     - ``typed``: sheet -> DataFrame aligned with ``frames``: each value as the steward typed it (str)
     - ``columns``: sheet -> {canonical column -> Excel column letter}; ``Identitas`` maps
@@ -66,6 +67,7 @@ class WorkbookData:
     kind: contract.WorkbookKind | None = None
     identity: dict[str, Any] = field(default_factory=dict)
     identity_rows: dict[str, int] = field(default_factory=dict)
+    identity_typed: dict[str, str | None] = field(default_factory=dict)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     typed: dict[str, pd.DataFrame] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -377,12 +379,13 @@ def _read_data_sheet(ctx: _Ctx, data: WorkbookData, book: Any, sheet: str, actua
 
 # -- Identitas ------------------------------------------------------------------------------------
 
-def _identity_error(ctx: _Ctx, spec: contract.ColumnSpec, row: int | None, letter: str, value: Any,
-                    what: str, expected: str) -> None:
+def _identity_error(ctx: _Ctx, spec: contract.ColumnSpec, row: int | None, letter: str, value: Any) -> None:
+    """A value the reader cannot type (not a whole number within bounds, not a date)."""
+    typed = _as_typed(value)
     ctx.problems.append(problem(
         "identity_invalid", file=ctx.name, sheet=contract.IDENTITY_SHEET, row=row,
-        column=contract.IDENTITY_HEADERS[1], cell=f"{letter}{row}" if row else None, value=_as_typed(value),
-        label=spec.header, problem=what, expected_text=expected))
+        column=contract.IDENTITY_HEADERS[1], cell=f"{letter}{row}" if row else None, value=typed,
+        **identity_invalid_params(spec.header, spec.dtype, typed, bounds=contract.IDENTITY_BOUNDS.get(spec.name))))
 
 
 def _version_text(value: Any) -> str | None:
@@ -393,25 +396,25 @@ def _version_text(value: Any) -> str | None:
 
 
 def _typed_identity(ctx: _Ctx, spec: contract.ColumnSpec, row: int | None, letter: str, value: Any) -> Any:
-    """The typed value of one Identitas field, reporting a missing or malformed value."""
+    """The typed value of one Identitas field (None when blank), reporting a value that cannot be typed.
+
+    Only typing happens here: whether a field is required, a known unit or a supported version is the
+    identity schema's (``schemas.identity``), checked by the validator. A whole number outside
+    ``contract.IDENTITY_BOUNDS`` is not typed (a month 13 would break every period computation downstream).
+    """
     if is_blank(value):
-        if spec.required:
-            where = "kosong" if row else "tidak ditemukan di lembar Identitas"
-            _identity_error(ctx, spec, row, letter, value, where, f"isian '{spec.header}' diisi")
         return None
     if spec.dtype == "int":
         number = parse_numbers(pd.Series([value], dtype=object)).values.iloc[0]
-        low, high = (1, 12) if spec.name == "month" else (2000, 2100)
+        low, high = contract.IDENTITY_BOUNDS.get(spec.name, (-np.inf, np.inf))
         if not isinstance(number, float) or not number.is_integer() or not low <= number <= high:
-            _identity_error(ctx, spec, row, letter, value, f"bernilai '{_as_typed(value)}', bukan bilangan bulat "
-                            f"{low}-{high}", f"bilangan bulat {low} sampai {high}")
+            _identity_error(ctx, spec, row, letter, value)
             return None
         return int(number)
     if spec.dtype == "date":
         parsed = _as_date(value)
         if not isinstance(parsed, datetime):
-            _identity_error(ctx, spec, row, letter, value, f"bernilai '{_as_typed(value)}', bukan tanggal",
-                            "tanggal, mis. 15/07/2023")
+            _identity_error(ctx, spec, row, letter, value)
             return None
         return parsed.date()
     if spec.name == "template_version":
@@ -465,10 +468,8 @@ def _read_identity(ctx: _Ctx, data: WorkbookData, book: Any, actual: str) -> boo
                                             row=row, column=contract.IDENTITY_HEADERS[1], cell=f"{letter}{row}",
                                             value=formulas[(row, value_col + 1)]))
                 continue
+        data.identity_typed[spec.name] = _as_typed(value)
         data.identity[spec.name] = _typed_identity(ctx, spec, row, letter, value)
-    data.identity.setdefault("template_version", None)
-    if not data.identity.get("template_version"):
-        data.identity["template_version"] = contract.current_version()
     return True
 
 
