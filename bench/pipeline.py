@@ -2,8 +2,8 @@
 
     python -m bench.pipeline --year 2023                     # one year, all units, SQLite
     python -m bench.pipeline --year 2023 --unit BPOM-KPG       # a quick look at one unit
-    python -m bench.pipeline --year 2019 --years 5            # a five-year backfill
-    python -m bench.pipeline --year 2019 --years 5 --every 5  # the same for every fifth unit
+    python -m bench.pipeline --year 2020 --years 5            # a five-year backfill (the Renstra 2020-2024)
+    python -m bench.pipeline --year 2020 --years 5 --every 5  # the same for every fifth unit
     python -m bench.pipeline --year 2023 --postgres           # the same on a fresh PostgreSQL database
     python -m bench.pipeline --year 2023 --reports 2023-Q2    # then render every unit's reports for a quarter
 

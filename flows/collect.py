@@ -56,6 +56,7 @@ def collect_month(period: str | None = None, policy_file: str | None = None, lat
     settings = get_settings()
     period = period or previous_month(settings.timezone)
     year, month = periods.parse_period(period)
+    steps.require_scoring_policy(settings, year, policy_file)
     engine = steps.warehouse(settings.warehouse_url)
     files = steps.select_collection(engine, settings, year, month, late=late_files)
     outcomes = run_files(engine, files, settings, policy_file)

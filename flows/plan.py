@@ -13,6 +13,7 @@ from sakip.settings import get_settings
 def load_plans(year: int, policy_file: str | None = None) -> list[dict]:
     """Load the year's plans from the inbox; safe to repeat (identical files are no-ops)."""
     settings = get_settings()
+    steps.require_scoring_policy(settings, year, policy_file)
     engine = steps.warehouse(settings.warehouse_url)
     outcomes = run_files(engine, steps.select_files(settings, "rencana", year), settings, policy_file)
     publish_verdicts(outcomes, key=f"rencana-{year}", description=f"Hasil validasi rencana {year}")

@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from reference.master import resolve_unit
-from reference.policy import ScoringPolicy, load_policy, policy_for
+from reference.policy import ScoringPolicy, load_policy, policy_for, policy_years
 from sakip import periods
 from sakip.settings import Settings
 from schemas.contract import MONTH_COLUMNS, PLAN
@@ -257,6 +257,22 @@ def unit_year_recompute(settings: Settings, unit_code: str, year: int | None, po
     """The function a load calls, inside its transaction, to recompute a unit-year's derived facts."""
     resolve = policy_resolver(settings, policy_file)
     return lambda inputs: derive_unit_year(inputs, resolve(unit_code, year), settings.deadline_day, settings.timezone)
+
+
+class PolicyMissing(ValueError):
+    """A run for a year that no scoring policy covers (a configuration gap, not a steward's mistake)."""
+
+
+def require_scoring_policy(settings: Settings, year: int, policy_file: Path | None = None) -> None:
+    """Stop a run before any file is touched when the year has no scoring policy: every file would
+    otherwise fail the same way, one traceback each. Messages are for the operator, in Indonesian."""
+    if policy_file is not None:
+        return
+    years = policy_years(settings.policy_dir)
+    if year not in years:
+        covered = f"{years[0]}-{years[-1]}" if years else "tidak satu tahun pun"
+        raise PolicyMissing(f"Tidak ada kebijakan penilaian untuk tahun {year}: {settings.policy_dir / 'index.yaml'} "
+                            f"mencakup {covered}. Tambahkan kebijakan tahun itu atau gunakan --policy FILE.")
 
 
 def policy_resolver(settings: Settings, policy_file: Path | None = None):

@@ -244,6 +244,13 @@ def _policy_file(index: dict, unit_code: str, year: int) -> str:
     return by_year[year]
 
 
+def policy_years(policy_dir: Path | None = None) -> list[int]:
+    """The years ``<policy_dir>/index.yaml`` assigns a policy to (unit overrides aside)."""
+    folder = Path(policy_dir) if policy_dir is not None else POLICY_DIR
+    index = yaml.safe_load((folder / INDEX_FILE).read_text(encoding="utf-8")) or {}
+    return sorted(int(k) for k in (index.get("years") or {}))
+
+
 def policy_for(unit_code: str, year: int, policy_dir: Path | None = None) -> ScoringPolicy:
     """The policy a unit applies in a year, as decided by ``<policy_dir>/index.yaml``."""
     folder = Path(policy_dir) if policy_dir is not None else POLICY_DIR

@@ -131,6 +131,7 @@ def plan_cmd(year: Annotated[int, typer.Option("--year")], policy: PolicyOption 
     from flows import steps
 
     settings = get_settings()
+    _require_policy(settings, year, policy)
     _echo_outcomes(steps.process_files(_engine(), steps.select_files(settings, "rencana", year), settings, policy))
 
 
@@ -142,9 +143,21 @@ def collect(period: Annotated[str, typer.Option("--period", help="YYYY-MM")], po
     from flows import steps
 
     year, month = _parse(periods.parse_period, period)
-    settings, engine = get_settings(), _engine()
+    settings = get_settings()
+    _require_policy(settings, year, policy)
+    engine = _engine()
     _echo_outcomes(steps.process_files(engine, steps.select_collection(engine, settings, year, month, late), settings,
                                        policy))
+
+
+def _require_policy(settings, year: int, policy: Path | None) -> None:
+    from flows import steps
+
+    try:
+        steps.require_scoring_policy(settings, year, policy)
+    except steps.PolicyMissing as error:
+        typer.echo(f"Gagal: {error}", err=True)
+        raise typer.Exit(code=1) from error
 
 
 def _parse(parser, text: str):

@@ -135,3 +135,16 @@ def test_collect_rejects_a_malformed_period(env):
     result = runner.invoke(app, ["collect", "--period", "2023/06"])
     assert result.exit_code != 0
     assert "YYYY-MM" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["plan", "--year", "2019"], id="plans of a year no scoring policy covers"),
+    pytest.param(["collect", "--period", "2019-06"], id="a month of a year no scoring policy covers"),
+])
+def test_a_year_without_a_scoring_policy_stops_once_with_a_clear_message_and_touches_nothing(env: Path, args):
+    kupang.write_kupang_inbox(env / "inbox", months=range(1, 2))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "Tidak ada kebijakan penilaian untuk tahun 2019" in result.output
+    assert "Traceback" not in result.output
+    assert not (env / "out").exists(), "no file was read, archived or answered"
