@@ -94,3 +94,31 @@ def test_reports_flow_rebuilds_every_report_whose_data_a_later_correction_change
     assert len(lines) == 2
     assert quarterly_reports("2023-Q2", national=False, refresh_stale=False)[0]["laporan"].endswith(
         "versi yang ada dipakai)")
+
+
+def test_collection_flows_over_a_demo_inbox_give_every_file_its_planted_verdict_and_problem(env: Path):
+    """``sakip demo`` then the Prefect plan and collection flows: every file as the manifest expects, and
+    every planted error reported with its rule at its cell (the full mapping per kind of mistake is
+    tests/test_demo_pipeline.py, on the same steps without Prefect)."""
+    import json
+
+    from demo.generator import generate_year
+    from flows.collect import collect_month
+    from flows.plan import load_plans
+
+    generate_year(2023, env / "inbox", seed=1, mistake_rate=0.5, units=["BPOM-KPG", "LOKA-BMS", "PUSAT-INTEL"],
+                  workers=1)
+    manifest = json.loads((env / "inbox" / "_manifest.json").read_text(encoding="utf-8"))
+    rows = load_plans(2023)
+    for month in range(1, 13):
+        rows += collect_month(f"2023-{month:02d}")
+    by_file = {f"{r['unit_folder']}/{r['file_name']}": r for r in rows}
+    assert set(by_file) == {f["file"] for f in manifest["files"]}
+    for f in manifest["files"]:
+        row = by_file[f["file"]]
+        assert (row["status"] if row["status"] in ("duplicate", "rejected") else row["verdict"]) == f["expected"], f
+    errors = [m for m in manifest["mistakes"] if m["rule_id"] is not None and m["severity"] == "error"]
+    assert errors, "the seed plants errors"
+    for m in errors:
+        problems = json.loads(Path(by_file[m["file"]]["feedback_json"]).read_text(encoding="utf-8"))["problems"]
+        assert (m["rule_id"], m["sheet"], m["cell"]) in {(p["rule_id"], p["sheet"], p["cell"]) for p in problems}, m
