@@ -371,12 +371,18 @@ def v_budget_indicator() -> Select:
         b.c.realisation_pct,
     ).select_from(joined)
 
-def v_sampling() -> Select:
-    f = s.fact_sampling.alias("f")
-    m = s.dim_month.alias("m")
-    d = s.dim_commodity.alias("d")
+
+def _operations_frame(fact: Any, dim: Any, key: str) -> tuple[Any, Any, Any, Any, Any]:
+    """A sampling or inspection fact joined to its month (for the quarter), the unit as it was at the
+    month's end, and its commodity or facility-type dimension (on ``key``): (f, m, u, d, joined)."""
+    f, m, d = fact.alias("f"), s.dim_month.alias("m"), dim.alias("d")
     u, at = _unit_at(f.c.unit_code, m.c.month_end)
-    joined = f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at).outerjoin(d, d.c.commodity == f.c.commodity)
+    joined = f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at).outerjoin(d, d.c[key] == f.c[key])
+    return f, m, u, d, joined
+
+
+def v_sampling() -> Select:
+    f, m, u, d, joined = _operations_frame(s.fact_sampling, s.dim_commodity, "commodity")
     return select(
         f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month, m.c.quarter, f.c.commodity,
         d.c.commodity_name, d.c.supergroup, f.c.method, f.c.sampled, f.c.tested, f.c.ms, f.c.tms,
@@ -384,27 +390,15 @@ def v_sampling() -> Select:
 
 
 def v_inspection() -> Select:
-    f = s.fact_inspection.alias("f")
-    m = s.dim_month.alias("m")
-    d = s.dim_facility_type.alias("d")
-    u, at = _unit_at(f.c.unit_code, m.c.month_end)
-    joined = (
-        f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at)
-        .outerjoin(d, d.c.facility_type == f.c.facility_type)
-    )
+    f, m, u, d, joined = _operations_frame(s.fact_inspection, s.dim_facility_type, "facility_type")
     return select(
         f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month, m.c.quarter, f.c.facility_type,
         d.c.facility_name, d.c.reporting_group, f.c.inspected, f.c.mk, f.c.tmk,
     ).select_from(joined)
 
 
-
 def v_sampling_ytd() -> Select:
-    f = s.fact_sampling_ytd.alias("f")
-    m = s.dim_month.alias("m")
-    d = s.dim_commodity.alias("d")
-    u, at = _unit_at(f.c.unit_code, m.c.month_end)
-    joined = f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at).outerjoin(d, d.c.commodity == f.c.commodity)
+    f, m, u, d, joined = _operations_frame(s.fact_sampling_ytd, s.dim_commodity, "commodity")
     return select(
         f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month,
         func.coalesce(f.c.quarter, m.c.quarter).label("quarter"), f.c.commodity,
@@ -414,14 +408,7 @@ def v_sampling_ytd() -> Select:
 
 
 def v_inspection_ytd() -> Select:
-    f = s.fact_inspection_ytd.alias("f")
-    m = s.dim_month.alias("m")
-    d = s.dim_facility_type.alias("d")
-    u, at = _unit_at(f.c.unit_code, m.c.month_end)
-    joined = (
-        f.outerjoin(m, _same(m, f, "year", "month")).outerjoin(u, at)
-        .outerjoin(d, d.c.facility_type == f.c.facility_type)
-    )
+    f, m, u, d, joined = _operations_frame(s.fact_inspection_ytd, s.dim_facility_type, "facility_type")
     return select(
         f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month,
         func.coalesce(f.c.quarter, m.c.quarter).label("quarter"), f.c.facility_type,
