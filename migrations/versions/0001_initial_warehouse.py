@@ -514,14 +514,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('unit_code', 'year', 'indicator_code', 'month', name=op.f('pk_plan_target')),
     comment='One row per unit x year x indicator x month: the RAPK target (NULL = not measured that month).'
     )
-    dialect = op.get_context().dialect
-    for name in VIEWS:
-        op.execute(views.view_sql(name, dialect))
+    views.add_views(op, VIEWS)
 
 
 def downgrade() -> None:
-    for name in reversed(list(views.VIEWS)):
-        op.execute(f"DROP VIEW IF EXISTS {name}")
+    views.remove_views(op, VIEWS)
     op.drop_table('plan_target')
     op.drop_table('plan_rpd')
     op.drop_table('plan_indicator')

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from sinks.warehouse import roles, views
+from sinks.warehouse import views
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -48,16 +48,9 @@ def upgrade() -> None:
     comment="One row per unit x year x reported month x level ('indicator' | 'sasaran') x item: spending "
     "attributed to a PK indicator (or summed over an SK's indicators) against its allocation."
     )
-    dialect = op.get_context().dialect
-    for name in VIEWS:
-        op.execute(views.view_sql(name, dialect))
-    if not op.get_context().as_sql:  # BI roles reading the views read the new ones too (PostgreSQL)
-        bind = op.get_bind()
-        for role in roles.view_readers(bind):
-            bind.exec_driver_sql(f"GRANT SELECT ON {', '.join(VIEWS)} TO {roles._quote(bind, role)}")
+    views.add_views(op, VIEWS)  # BI roles reading the views read the new ones too (PostgreSQL)
 
 
 def downgrade() -> None:
-    for name in reversed(VIEWS):
-        op.execute(f"DROP VIEW IF EXISTS {name}")
+    views.remove_views(op, VIEWS)
     op.drop_table('fact_budget_indicator_month')

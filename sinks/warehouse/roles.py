@@ -12,6 +12,7 @@ SQLite has no roles: :func:`create_bi_role` logs and does nothing (share a read-
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from sqlalchemy import Engine, String, text
 from sqlalchemy.engine import Connection
@@ -49,11 +50,11 @@ def view_readers(conn: Connection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def grant_views(conn: Connection, role: str) -> None:
-    """GRANT SELECT on every warehouse view to ``role`` (PostgreSQL)."""
+def grant_views(conn: Connection, role: str, names: Iterable[str] | None = None) -> None:
+    """GRANT SELECT on the warehouse views ``names`` (default: every view) to ``role`` (PostgreSQL)."""
     from sinks.warehouse.views import VIEWS
 
-    conn.exec_driver_sql(f"GRANT SELECT ON {', '.join(VIEWS)} TO {_quote(conn, role)}")
+    conn.exec_driver_sql(f"GRANT SELECT ON {', '.join(names or VIEWS)} TO {_quote(conn, role)}")
 
 
 def create_bi_role(engine: Engine, role: str = "sakip_bi", password: str | None = None) -> None:

@@ -13,7 +13,7 @@ grain of each view. :func:`read_view` reads a view into a typed DataFrame on bot
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -575,6 +575,27 @@ def create_views(conn: Connection) -> None:
         roles.grant_views(conn, role)
 
 
+def add_views(op: Any, names: Sequence[str]) -> None:
+    """In an Alembic revision (``op``): create the views ``names``, and on PostgreSQL grant SELECT on
+    them to every role that reads the warehouse views already, as :func:`create_views` does. Offline
+    (``alembic upgrade --sql``) only the statements are rendered: there are no roles to ask."""
+    from sinks.warehouse import roles
+
+    context = op.get_context()
+    for name in names:
+        op.execute(view_sql(name, context.dialect))
+    if not context.as_sql:
+        bind = op.get_bind()
+        for role in roles.view_readers(bind):
+            roles.grant_views(bind, role, names)
+
+
+def remove_views(op: Any, names: Sequence[str]) -> None:
+    """In an Alembic revision's downgrade: drop the views ``names`` (if present), last first."""
+    for name in reversed(names):
+        op.execute(f"DROP VIEW IF EXISTS {name}")
+
+
 def drop_views(conn: Connection) -> None:
     """Drop every view (if present)."""
     for name in reversed(list(VIEWS)):
@@ -603,6 +624,6 @@ def read_view(bind: Engine | Connection, name: str, **equals: Any) -> pd.DataFra
 
 
 __all__ = [
-    "VIEWS", "VIEW_COLUMNS", "VIEW_DOCS", "create_views", "drop_views", "read_view", "view_sql", "view_table",
+    "VIEWS", "VIEW_COLUMNS", "VIEW_DOCS", "add_views", "create_views", "drop_views", "remove_views", "read_view", "view_sql", "view_table",
 ]
 
