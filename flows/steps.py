@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -116,16 +116,13 @@ def select_late_files(engine: Engine, files: pd.DataFrame, year: int, month: int
     warehouse has not handled yet: a correction or a late report sent after its month was collected,
     or a file rejected only for timing. Oldest period first, then unit and arrival order.
 
-    Handled means recorded with that content (hash), except a rejection for timing alone, which is
-    checked again (``rejected_for_context_only``). One warehouse read for the whole listing."""
+    Handled is ``handled_hashes``: one warehouse read for the whole listing."""
     period = files["name_year"] * 12 + files["name_month"]
     first = (year - LATE_FILES_YEARS_BACK) * 12 + 1
     earlier = files[(files["name_kind"] == "bulanan") & period.between(first, year * 12 + month - 1).fillna(False)]
     if earlier.empty:
         return earlier
-    latest = load.latest_submissions_by_hash(engine, earlier["sha256"])
-    handled = latest.loc[~_timing_only(latest["verdict"], latest["error_rules"]), "file_hash"]
-    late = earlier[~earlier["sha256"].str.lower().isin(set(handled))]
+    late = earlier[~earlier["sha256"].str.lower().isin(set(handled_hashes(engine, earlier["sha256"])))]
     return late.sort_values(["name_year", "name_month", "unit_folder", "modified_at", "file_name"])
 
 
@@ -141,10 +138,17 @@ def select_collection(engine: Engine, settings: Settings, year: int, month: int,
     return pd.concat([select_late_files(engine, files, year, month), month_files], ignore_index=True)
 
 
-def _timing_only(verdict: pd.Series, error_rules: pd.Series) -> pd.Series:
-    """Per submission: rejected, and only for errors of timing (``CONTEXT_RULES``)."""
-    only_timing = error_rules.map(lambda rules: bool(rules) and rules <= CONTEXT_RULES).astype(bool)
-    return verdict.eq("rejected") & only_timing
+def handled_hashes(engine: Engine, hashes: Iterable[str]) -> dict[str, int]:
+    """Of ``hashes``, the file contents the warehouse has handled, each with the submission that did.
+
+    Handled means recorded, except a rejection for errors of timing alone (``CONTEXT_RULES``: no plan
+    on file yet, a period not begun): such a file is validated again, not a duplicate, and loaded as a
+    new version if it now passes (the audit keeps both records)."""
+    latest = load.latest_submissions_by_hash(engine, hashes)
+    timing_only = latest["verdict"].eq("rejected") & latest["error_rules"].map(
+        lambda rules: bool(rules) and rules <= CONTEXT_RULES).astype(bool)
+    done = latest[~timing_only]
+    return dict(zip(done["file_hash"], done["submission_id"].astype(int)))
 
 
 def _folder(file: Mapping) -> str | None:
@@ -164,9 +168,9 @@ def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date 
     prepared = PreparedFile(path=path, unit_folder=_folder(file), sha256=file["sha256"],
                             size_bytes=int(file["size_bytes"]),
                             received_at=_received_at(file["modified_at"], settings.timezone))
-    seen = load.submission_by_hash(engine, prepared.sha256)
-    if seen is not None and not rejected_for_context_only(engine, seen):
-        prepared.duplicate_of = int(seen["submission_id"])
+    handled = handled_hashes(engine, [prepared.sha256])
+    if handled:
+        prepared.duplicate_of = next(iter(handled.values()))
         return prepared
     prepared.data = read_workbook(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
     context = validation_context(engine, prepared.data, prepared.unit_folder, settings, today,
@@ -174,16 +178,6 @@ def prepare_file(engine: Engine, file: Mapping, settings: Settings, today: date 
     prepared.result = validate_workbook(prepared.data, context)
     prepared.feedback_paths = write_feedback(prepared, settings)
     return prepared
-
-
-def rejected_for_context_only(engine: Engine, submission: Mapping) -> bool:
-    """Whether an earlier submission was rejected only for errors of timing (``CONTEXT_RULES``: no
-    plan on file yet, a period not begun): the same file is then validated again, not a duplicate,
-    and loaded as a new version if it now passes (the audit keeps both records)."""
-    if submission.get("verdict") != "rejected":
-        return False
-    errors = load.submission_error_rules(engine, int(submission["submission_id"]))
-    return bool(_timing_only(pd.Series(["rejected"]), pd.Series([errors])).iloc[0])
 
 
 def validation_context(engine: Engine, data: WorkbookData, unit_folder: str | None, settings: Settings,

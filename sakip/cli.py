@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -156,8 +156,13 @@ def _require_policy(settings, year: int, policy: Path | None) -> None:
     try:
         steps.require_scoring_policy(settings, year, policy)
     except steps.PolicyMissing as error:
-        typer.echo(f"Gagal: {error}", err=True)
-        raise typer.Exit(code=1) from error
+        _fail(error)
+
+
+def _fail(error: Exception) -> NoReturn:
+    """An operator's mistake or a refused action: its Indonesian message, exit 1, no traceback."""
+    typer.echo(f"Gagal: {error.args[0] if error.args else error}", err=True)
+    raise typer.Exit(code=1) from error
 
 
 def _parse(parser, text: str):
@@ -227,8 +232,7 @@ def override(unit: Annotated[str, typer.Option("--unit")], year: Annotated[int, 
         override_id = steps.add_override(_engine(), get_settings(), _unit_code(unit), year, month, indicator, value,
                                          reason, by, policy)
     except ValueError as error:
-        typer.echo(f"Gagal: {error}", err=True)
-        raise typer.Exit(code=1) from error
+        _fail(error)
     typer.echo(f"Penyesuaian #{override_id} dicatat dan skor {unit} {year} dihitung ulang.")
 
 
@@ -246,8 +250,7 @@ def rescore(year: Annotated[int, typer.Option("--year")],
     try:
         rows = steps.rescore(_engine(), get_settings(), year, codes, policy)
     except (ValueError, KeyError) as error:
-        typer.echo(f"Gagal: {error.args[0] if error.args else error}", err=True)
-        raise typer.Exit(code=1) from error
+        _fail(error)
     for row in rows:
         typer.echo(f"{row['unit_code']:12s} {row['year']} kebijakan {row['policy_id']}: {row['rows']} baris dihitung ulang")
     typer.echo(f"Ringkasan: {len(rows)} unit-tahun dihitung ulang" if rows else f"Tidak ada rencana {year} di gudang data.")

@@ -598,12 +598,6 @@ def latest_submissions_by_hash(engine: Engine, hashes: Iterable[str]) -> pd.Data
                          .map(lambda r: r if isinstance(r, frozenset) else frozenset()))[columns]
 
 
-def submission_error_rules(engine: Engine, submission_id: int) -> frozenset[str]:
-    """The rule ids of a submission's errors (``audit_problem``), empty when it had none."""
-    with engine.connect() as conn:
-        return _error_rules(conn, submission_id)
-
-
 def replace_reporting_status(engine: Engine, year: int, status: pd.DataFrame) -> int:
     """Replace the year's ``fact_reporting_status`` (every unit) in one transaction; rows written."""
     table = s.fact_reporting_status
