@@ -157,11 +157,10 @@ def change_items(previous_manifest: dict | None, records: list[dict], scores: di
     return items or [NO_VISIBLE_CHANGE]
 
 
-def describe_changes(previous_manifest: dict | None, records: list[dict], scores: dict[str, float | None]) -> str:
-    """The ``changes`` text of a new version (Indonesian)."""
-    if previous_manifest is None:
+def describe_changes(items: list[str]) -> str:
+    """The ``changes`` text of a new version (Indonesian), from its ``change_items`` (none: the first)."""
+    if not items:
         return "Versi pertama."
-    items = change_items(previous_manifest, records, scores)
     if items == [NO_VISIBLE_CHANGE]:
         return NO_VISIBLE_CHANGE
     more = f"; dan {len(items) - MAX_CHANGES} perubahan lain" if len(items) > MAX_CHANGES else ""
@@ -241,12 +240,13 @@ def _write(engine: Engine, plan: _Plan, out_dir: Path, folder: str, make: Callab
     docx_path, pdf_path, manifest_path = report_paths(out_dir, folder, plan.year, plan.quarter, version)
     records = submission_records(plan.used)
     previous = _read_manifest(plan.latest)
-    changes = describe_changes(previous, records, scores)
+    items = change_items(previous, records, scores)
+    changes = describe_changes(items)
     previous_built = _stamp(plan.latest.get("built_at")) if plan.latest else None
     document = make(Provenance(version=version, fingerprint=plan.fingerprint, built_at=built_at, submissions=plan.used,
                                previous_version=int(plan.latest["version"]) if plan.latest else None,
                                previous_built_at=previous_built,
-                               changes=tuple(change_items(previous, records, scores))))
+                               changes=tuple(items)))
     render_docx(document, docx_path)
     render_pdf(document, pdf_path)
     manifest = {"scope": plan.scope, "unit_code": plan.unit_code, "year": plan.year, "quarter": plan.quarter,
