@@ -88,13 +88,15 @@ def policy_ids_of(scores: pd.DataFrame, year: int, quarter: int) -> list[str]:
     return sorted(rows["policy_id"].dropna().astype(str).unique()) if "policy_id" in rows.columns else []
 
 
-def override_ids_of(capaian: pd.DataFrame, year: int, quarter: int) -> list[int]:
-    """The manual overrides applied to the indicator rows a report reads (last year; this year to the quarter end)."""
-    if capaian.empty or "override_id" not in capaian.columns:
+def override_ids_of(rows: pd.DataFrame, year: int, quarter: int, with_previous_year: bool = True) -> list[int]:
+    """The manual overrides applied to the rows a report reads (``override_id`` per unit, year, month):
+    this year to the quarter end and, ``with_previous_year``, all of last year (a unit report's window)."""
+    if rows.empty or "override_id" not in rows.columns:
         return []
-    end = quarter_end_month(quarter)
-    rows = capaian[(capaian["year"] == year - 1) | ((capaian["year"] == year) & (capaian["month"] <= end))]
-    return sorted({int(v) for v in rows["override_id"].dropna()})
+    window = (rows["year"] == year) & (rows["month"] <= quarter_end_month(quarter))
+    if with_previous_year:
+        window |= rows["year"] == year - 1
+    return sorted({int(v) for v in rows.loc[window, "override_id"].dropna()})
 
 
 def national_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, overrides: pd.DataFrame,
@@ -107,14 +109,7 @@ def national_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, overri
     if "level" in rows.columns:
         rows = rows[rows["level"] == "total"]
     policies = sorted(rows["policy_id"].dropna().astype(str).unique()) if "policy_id" in rows.columns else []
-    return used, fingerprint(used, policies, _override_ids_to(overrides, year, quarter))
-
-
-def _override_ids_to(overrides: pd.DataFrame, year: int, quarter: int) -> list[int]:
-    if overrides.empty or "override_id" not in overrides.columns:
-        return []
-    rows = overrides[(overrides["year"] == year) & (overrides["month"] <= quarter_end_month(quarter))]
-    return sorted({int(v) for v in rows["override_id"].dropna()})
+    return used, fingerprint(used, policies, override_ids_of(overrides, year, quarter, with_previous_year=False))
 
 
 def unit_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, capaian: pd.DataFrame,
