@@ -4,19 +4,17 @@ The files are rendered once per session (rendering both formats takes a few seco
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from report_kupang import kupang_report_data
+from report_kupang import REPORT_DATE, kupang_report_data
 from sinks.report.content import unit_report
 from sinks.report.data import ReportData
 from sinks.report.docx_render import render_docx
 from sinks.report.model import Document
 from sinks.report.pdf_render import render_pdf
 
-REPORT_DATE = date(2023, 7, 20)
 
 
 @pytest.fixture(scope="session")

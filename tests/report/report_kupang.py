@@ -26,6 +26,9 @@ from reference import master
 from sinks.report.criteria import policy_info
 from sinks.report.data import ReportData
 
+#: The date the Kupang TW II 2023 test reports are dated (after the quarter closed).
+REPORT_DATE = date(2023, 7, 20)
+
 FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "kupang_2023_tw2.json"
 UNIT, NAME, YEAR, QUARTER = "BPOM-KPG", "Balai POM di Kupang", 2023, 2
 PERSPECTIVE = {"STK": "Stakeholder", "IP": "Internal Process", "LG": "Learning and Growth"}

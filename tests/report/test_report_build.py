@@ -18,7 +18,7 @@ from sinks.report.build import build_unit_report, quarter_complete, read_snapsho
 from sinks.report.data import load_report_data
 from sinks.report.extract import docx_paragraphs, docx_tables
 from sinks.warehouse.schema import report_version
-from conftest import REPORT_DATE
+from report_kupang import REPORT_DATE
 
 VIEWS = {"header": "v_plan_header", "plan": "v_plan_indicator", "capaian": "v_indicator_capaian", "scores": "v_score",
          "budget_ro": "v_budget_ro", "budget_expense": "v_budget_expense_type", "budget_unit": "v_budget_unit",

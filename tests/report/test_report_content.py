@@ -10,7 +10,7 @@ from report_kupang import fixture
 from sinks.report.content import unit_report
 from sinks.report.criteria import policy_info
 from sinks.report.model import BulletList, Heading, Image, Table
-from conftest import REPORT_DATE
+from report_kupang import REPORT_DATE
 
 
 def _table(doc, pattern: str) -> Table:
