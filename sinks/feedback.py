@@ -4,22 +4,36 @@
 offending cell (errors red, warnings yellow) with a comment holding the message and what was
 expected, and puts a ``Daftar Masalah`` sheet first: the verdict, the file name and one row per
 problem with a link to its cell. A file that cannot be opened gets a fresh workbook with only that
-list. ``feedback_json`` and ``problems_table_rows`` / ``problems_table_markdown`` give the same
-problems to machines and to a Prefect artifact.
+list. A file without any problem gets only the list too, saying there is nothing to fix: every file
+gets an answer, and the answer for a clean file (most of them) is a pre-built workbook with its name
+filled in, not a load and save of the steward's whole book. ``feedback_json`` and
+``problems_table_rows`` / ``problems_table_markdown`` give the same problems to machines and to a
+Prefect artifact.
+
+Every text written into the list (values the steward typed, messages quoting them, the file name) is
+stored as text through ``sinks.xlsx_text``: a value like ``=HYPERLINK(...)`` comes back as typed, never
+as a live formula.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from schemas import contract
+from sinks.xlsx_text import set_text
 
 if TYPE_CHECKING:
     from schemas.validate import ValidationResult
@@ -39,12 +53,21 @@ COMMENT_AUTHOR = "Pemeriksa SAKIP"
 #: Reading-fatal rules: the reader refused to open the file (too large, a zip bomb, not xlsx, encrypted,
 #: corrupt), so the feedback must not open it either: its workbook holds only ``Daftar Masalah``.
 UNREADABLE_RULES = frozenset({"file_too_large", "file_not_xlsx", "file_corrupt", "file_encrypted"})
+#: What the summary says after the counts: what to do, or that there is nothing to do.
+ADVICE_PROBLEMS = "Kesalahan harus diperbaiki sebelum berkas diterima; peringatan perlu diperiksa."
+ADVICE_CLEAN = "Tidak ada yang perlu diperbaiki."
+#: Stands for the file name in the pre-built list of a clean file (braces: no file name of ours has them
+#: next to this word, and they need no XML escaping).
+NAME_SLOT = "{{nama-berkas}}"
+#: The file-name line of the pre-built list as openpyxl writes it (an inline string).
+_NAME_LINE = re.compile(rb"<t(?: [^>]*)?>Berkas: " + re.escape(NAME_SLOT.encode()) + rb"</t>")
 
 
-def _open_copy(source: Path) -> Workbook | None:
-    """The steward's workbook as an editable openpyxl book, or None when it cannot be opened."""
+def _open_copy(source: Path, content: bytes | None = None) -> Workbook | None:
+    """The steward's workbook as an editable openpyxl book (from ``content`` when given, so the file
+    is not read again), or None when it cannot be opened."""
     try:
-        return load_workbook(source)
+        return load_workbook(BytesIO(content) if content is not None else source)
     except Exception:  # not xlsx, corrupt, encrypted: the list alone goes back
         return None
 
@@ -95,12 +118,13 @@ def _mark_cells(book: Workbook, problems: pd.DataFrame) -> None:
         cell.comment = comment
 
 
-def _summary(result: ValidationResult, file_name: str) -> list[str]:
+def _summary(verdict: str, n_errors: int, n_warnings: int, file_name: str) -> list[str]:
+    """The lines above the list: verdict, file, counts and what to do about them."""
+    advice = ADVICE_PROBLEMS if n_errors or n_warnings else ADVICE_CLEAN
     return [
-        f"Hasil pemeriksaan: {VERDICT_LABEL[result.verdict]}",
+        f"Hasil pemeriksaan: {VERDICT_LABEL[verdict]}",
         f"Berkas: {file_name}",
-        f"{result.n_errors} kesalahan, {result.n_warnings} peringatan. Kesalahan harus diperbaiki sebelum berkas "
-        "diterima; peringatan perlu diperiksa.",
+        f"{n_errors} kesalahan, {n_warnings} peringatan. {advice}",
     ]
 
 
@@ -108,21 +132,30 @@ def _list_value(value: Any) -> Any:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
-def _write_list(book: Workbook, result: ValidationResult, file_name: str) -> Worksheet:
-    """The ``Daftar Masalah`` sheet, first in the book and active."""
+def _list_sheet(book: Workbook, summary: list[str]) -> Worksheet:
+    """An empty ``Daftar Masalah`` (summary lines and the list's header), first in the book and active."""
     ws = book.create_sheet(contract.PROBLEMS_SHEET, 0)
-    for i, line in enumerate(_summary(result, file_name), start=1):
-        ws.cell(i, 1, line).font = Font(bold=i == 1, size=13 if i == 1 else 11)
+    for i, line in enumerate(summary, start=1):
+        set_text(ws.cell(i, 1), line).font = Font(bold=i == 1, size=13 if i == 1 else 11)
     for j, (header, width) in enumerate(zip(LIST_HEADERS, LIST_WIDTHS), start=1):
-        ws.cell(LIST_HEADER_ROW, j, header).font = Font(bold=True)
+        set_text(ws.cell(LIST_HEADER_ROW, j), header).font = Font(bold=True)
         ws.column_dimensions[ws.cell(LIST_HEADER_ROW, j).column_letter].width = width
+    ws.freeze_panes = ws.cell(LIST_HEADER_ROW + 1, 1)
+    book.active = 0
+    return ws
+
+
+def _write_list(book: Workbook, result: ValidationResult, file_name: str) -> Worksheet:
+    """The ``Daftar Masalah`` sheet with one row per problem; every text (the value the steward typed,
+    messages quoting it) is stored as text, so a typed formula is shown, never evaluated."""
+    ws = _list_sheet(book, _summary(result.verdict, result.n_errors, result.n_warnings, file_name))
     sheets = {s.title for s in book.worksheets}
     for i, p in enumerate(result.problems.to_dict("records"), start=1):
         r = LIST_HEADER_ROW + i
         values = (i, SEVERITY_LABEL[p["severity"]], p["sheet"], p["row"], p["column"], p["cell"], p["value"],
                   p["message"], p["expected"])
         for j, value in enumerate(values, start=1):
-            cell = ws.cell(r, j, _list_value(value))
+            cell = set_text(ws.cell(r, j), _list_value(value))
             cell.alignment = Alignment(wrap_text=j >= 8, vertical="top")
         ws.cell(r, 2).fill = FILLS[p["severity"]]
         target = _link_target(p, sheets)
@@ -130,8 +163,6 @@ def _write_list(book: Workbook, result: ValidationResult, file_name: str) -> Wor
             link = ws.cell(r, 6 if _list_value(p["cell"]) else 3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
             link.font = Font(color="0563C1", underline="single")
-    ws.freeze_panes = ws.cell(LIST_HEADER_ROW + 1, 1)
-    book.active = 0
     return ws
 
 
@@ -142,17 +173,63 @@ def _link_target(p: dict, sheets: set[str]) -> str | None:
     return f"'{sheet}'!{_list_value(p['cell']) or 'A1'}"
 
 
+def _is_clean(result: ValidationResult) -> bool:
+    """Accepted without a single problem: the list alone answers, nothing in the workbook to mark."""
+    return result.verdict == "accepted" and result.problems.empty
+
+
+@lru_cache(maxsize=1)
+def _clean_list_parts() -> tuple[tuple[tuple[str, tuple[int, ...], int, bytes], ...], str]:
+    """The list-only workbook of a clean file, built once per process by the same code as every list
+    (so the layouts cannot drift), with ``NAME_SLOT`` for the file name: its zip entries as (name,
+    time, attributes, bytes) and the name of the part holding the slot. Plain immutable values, not
+    ``ZipInfo`` objects (writing one mutates it), so threads writing feedback at once share it safely."""
+    book = Workbook()
+    book.remove(book.active)
+    _list_sheet(book, _summary("accepted", 0, 0, NAME_SLOT))
+    built = BytesIO()
+    book.save(built)
+    with ZipFile(built) as package:
+        entries = tuple((i.filename, i.date_time, i.external_attr, package.read(i)) for i in package.infolist())
+    holding = [name for name, _, _, data in entries if len(_NAME_LINE.findall(data)) == 1]
+    if len(holding) != 1:  # openpyxl changed how it writes an inline string: fail loudly, in tests first
+        raise RuntimeError("the pre-built clean list has no single file-name line to fill in")
+    return entries, holding[0]
+
+
+def _write_clean_list(file_name: str, out: Path) -> Path:
+    """Write the pre-built list of a clean file with its name filled in (about a millisecond, against
+    tens for a load and save of the steward's workbook). The name is XML-escaped and kept verbatim
+    (``xml:space="preserve"`` keeps its edge spaces)."""
+    entries, part = _clean_list_parts()
+    line = f'<t xml:space="preserve">{escape("Berkas: " + file_name)}</t>'.encode()
+    with ZipFile(out, "w", ZIP_DEFLATED) as target:
+        for name, date_time, attributes, data in entries:
+            info = ZipInfo(name, date_time)
+            info.compress_type, info.external_attr = ZIP_DEFLATED, attributes
+            target.writestr(info, _NAME_LINE.sub(lambda _: line, data) if name == part else data)
+    return out
+
+
 def write_feedback_workbook(source: Path, result: ValidationResult, out: Path,
-                            data: WorkbookData | None = None) -> Path:
+                            data: WorkbookData | None = None, content: bytes | None = None) -> Path:
     """Write the steward's feedback workbook to ``out`` and return it.
 
     ``data`` (optional) is the reader's result, used only for its file name when the result has none.
-    A file the reader refused (``UNREADABLE_RULES``) is not opened: the bounds that protected the
-    reader protect this step too, and the workbook holds only the list.
+    ``content`` (optional) is the file's bytes as the pipeline read them: the copy is opened from them
+    and ``source`` only names the file (it is not read again). A file without any problem gets the
+    list alone, saying there is nothing to fix (cheap: nothing is opened). A file the reader refused
+    (``UNREADABLE_RULES``) is not opened either: the bounds that protected the reader protect this
+    step too, and the workbook holds only the list.
     """
     file_name = result.file_name or (data.file_name if data is not None else Path(source).name)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # a name holding characters a workbook cannot store takes openpyxl's path, which refuses it as before
+    if _is_clean(result) and not ILLEGAL_CHARACTERS_RE.search(file_name):
+        return _write_clean_list(file_name, out)
     unreadable = result.problems["rule_id"].isin(UNREADABLE_RULES).any()
-    book = None if unreadable else _open_copy(Path(source))
+    book = None if unreadable else _open_copy(Path(source), content)
     if book is None:
         book = Workbook()
         book.remove(book.active)
@@ -162,8 +239,6 @@ def write_feedback_workbook(source: Path, result: ValidationResult, out: Path,
         _clear_marks(book)
         _mark_cells(book, result.problems)
     _write_list(book, result, file_name)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
 

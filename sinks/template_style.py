@@ -6,6 +6,9 @@ deleted and formatted), frozen panes, column widths, number formats, drop-down l
 (long lists on the hidden ``Daftar`` sheet), Indonesian notes on the headers and the instructions sheet
 ``Petunjuk``. It never renames, moves or removes a contract sheet or header, so a decorated workbook
 reads exactly like an undecorated one (readers ignore the two extra sheets).
+Texts it writes into cells (code lists, instructions) go through ``sinks.xlsx_text``, so a code or
+name a steward typed is never written as a formula; the only formulas here are the data validations'
+list sources and bounds (``formula1``/``formula2``), which are not cell values.
 
 Everything a steward reads here is Indonesian.
 """
@@ -24,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reference import master
 from sakip import periods
 from schemas import contract
+from sinks.xlsx_text import set_text, text_row
 
 #: The contract's column and identity specs, cached (they are immutable tuples read from CSV).
 columns = lru_cache(maxsize=None)(contract.columns)
@@ -294,9 +298,9 @@ def _write_lists(book: Workbook, lists: Mapping[str, Sequence[str]]) -> dict[str
     refs: dict[str, str] = {}
     for idx, (column, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(idx)
-        ws.cell(row=1, column=idx, value=column).style = "sakip_header"
-        for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=idx, value=value)
+        set_text(ws.cell(row=1, column=idx), column).style = "sakip_header"
+        for row, value in enumerate(values, start=2):  # codes from the unit's plan: text, never formulas
+            set_text(ws.cell(row=row, column=idx), value)
         refs[column] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
     ws.sheet_state = "hidden"
     _protect(ws)
@@ -424,8 +428,8 @@ def _write_instructions(book: Workbook, kind: str, version: str, identity: Mappi
                         deadline_day: int) -> Worksheet:
     ws = book.create_sheet(contract.INSTRUCTIONS_SHEET)
     rows = _instruction_rows(kind, version, identity, deadline_day)
-    for row in rows:
-        ws.append(list(row))
+    for row in rows:  # the unit code comes from the workbook's identity: text, never a formula
+        ws.append(text_row(ws, row))
     ws["A1"].font = TITLE_FONT
     table_start = next(i for i, r in enumerate(rows, start=1) if r == ("Sheet", "Kolom", "Wajib", "Keterangan"))
     for cell in ws[table_start]:

@@ -4,7 +4,9 @@
 rows and one sheet per data frame, with the printed headers of ``schemas/column_map.csv``, decorated
 for stewards by ``sinks.template_style.decorate`` (locked headers, drop-downs, number formats, the
 ``Petunjuk`` sheet). Templates, the demo generator and the test fixtures all write through it, so a
-workbook the system hands out is always one its reader accepts.
+workbook the system hands out is always one its reader accepts. Every text goes into its cell as text
+(``sinks.xlsx_text``): names and codes in a unit's plan were typed by a steward, and one starting with
+``=`` must not come back as a live formula in the next template. No cell holds a formula.
 
 ``unit_plan_skeleton`` and ``unit_budget_skeleton`` say which indicators and budget lines a unit's
 plan has before any number is filled in: the catalogue's standard plan for UPT, a governance plan plus
@@ -27,6 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 from reference import master
 from schemas import contract
 from sinks.template_style import DEADLINE_DAY, columns, decorate, identity_fields
+from sinks.xlsx_text import text_row
 
 #: Plan word of each catalogue measurement (flat, kumulatif, tahapan, akhir_tahun).
 PATTERN_OF_MEASUREMENT = {v: k for k, v in master.PATTERNS.items()}
@@ -86,18 +89,20 @@ def _cell_value(value: Any) -> Any:
 
 
 def _write_identity(ws: Worksheet, kind: contract.WorkbookKind, identity: Mapping[str, Any], version: str) -> None:
-    ws.append(list(contract.IDENTITY_HEADERS))
+    """Field/Nilai rows; values a steward typed (names, notes) are stored as text, never as formulas."""
+    ws.append(text_row(ws, contract.IDENTITY_HEADERS))
     for spec in identity_fields(kind, version):
         value = version if spec.name == "template_version" else identity.get(spec.name)
-        ws.append([spec.header, _cell_value(value)])
+        ws.append(text_row(ws, [spec.header, _cell_value(value)]))
 
 
 def _write_sheet(ws: Worksheet, specs: tuple[contract.ColumnSpec, ...], frame: pd.DataFrame) -> None:
-    ws.append([s.header for s in specs])
+    """Header and rows; texts (names and codes from a unit's plan) are stored as text, never as formulas."""
+    ws.append(text_row(ws, [s.header for s in specs]))
     names = [s.name for s in specs]
     present = frame.reindex(columns=names)
     for row in present.itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in row])
+        ws.append(text_row(ws, [_cell_value(v) for v in row]))
 
 
 def write_workbook(

@@ -250,3 +250,69 @@ def test_the_reader_reads_a_decorated_template_cleanly(tmp_path: Path):
     assert data.identity["unit_code"] == UPT
     assert data.frames["Indikator"]["indicator_code"].tolist() == unit_plan_skeleton(UPT)["indicator_code"].tolist()
     assert not [p for p in data.problems if p["rule_id"] in ("sheet_missing", "column_missing", "file_corrupt")]
+
+
+# ------------------------------------------------------------------------------------ formula injection
+
+#: Names and codes a steward may have typed into a plan that a spreadsheet would run as formulas.
+HOSTILE_NAME = '=HYPERLINK("http://x","klik")'
+HOSTILE_SK_NAME = "=1+2"
+HOSTILE_CODES = ("@SUM(1)", "+cmd|' /C calc'!A0", "-2+3", "=IKU-OBAT-MS")
+
+
+def _formula_cells(book) -> dict[tuple[str, str], object]:
+    """(sheet, cell) -> value of every cell held as a formula (the templates write none on purpose)."""
+    return {(ws.title, c.coordinate): c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"}
+
+
+def _texts(book) -> dict[str, str]:
+    """Every text cell's value -> its data type, over all sheets."""
+    return {c.value: c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str)}
+
+
+def test_a_plan_typed_with_formulas_gives_a_monthly_template_without_formulas(tmp_path: Path):
+    plan = {
+        "Sasaran": pd.DataFrame({"sk_code": ["SAS-OM-MS"], "sk_name": [HOSTILE_SK_NAME],
+                                 "perspective": ["Stakeholder"]}),
+        "Indikator": pd.DataFrame({"sk_code": ["SAS-OM-MS"] * 3,
+                                   "indicator_code": ["IKU-OBAT-MS", HOSTILE_CODES[0], HOSTILE_CODES[3]],
+                                   "indicator_name": [HOSTILE_NAME, HOSTILE_SK_NAME, "Indikator unit"]}),
+        "Pagu": pd.DataFrame({"ro_code": [HOSTILE_CODES[1], "QIC.004"], "ro_name": [HOSTILE_NAME, "Pengujian"],
+                              "expense_type": ["52", HOSTILE_CODES[2]]}),
+    }
+    book = load_workbook(monthly_template(UPT, 2024, 7, tmp_path / "m.xlsx", plan=plan), data_only=False)
+    assert _formula_cells(book) == {}
+    assert _column_values(book["Kinerja"], 1) == ["IKU-OBAT-MS", HOSTILE_CODES[0], HOSTILE_CODES[3]]
+    assert [tuple(r[:2]) for r in book["Anggaran"].iter_rows(min_row=2, values_only=True)] == \
+        [(HOSTILE_CODES[1], "52"), ("QIC.004", HOSTILE_CODES[2])]
+    texts = _texts(book)
+    assert all(texts[code] == "s" for code in HOSTILE_CODES)
+    kinerja_list = _list_choices(book, next(dv.formula1 for dv in book["Kinerja"].data_validations.dataValidation
+                                            if "A2" in dv.sqref))
+    assert kinerja_list == {"IKU-OBAT-MS", HOSTILE_CODES[0], HOSTILE_CODES[3]}, "the drop-down offers them as typed"
+
+
+def test_a_plan_workbook_with_formula_like_names_keeps_them_as_text(tmp_path: Path):
+    frames = {
+        "Sasaran": pd.DataFrame({"sk_code": ["SAS-OM-MS"], "sk_name": [HOSTILE_SK_NAME],
+                                 "perspective": ["Stakeholder"]}),
+        "Indikator": pd.DataFrame({"sk_code": ["SAS-OM-MS"], "indicator_code": [HOSTILE_CODES[0]],
+                                   "indicator_name": [HOSTILE_NAME], "unit_of_measure": ["persen"]}),
+        "Pagu": pd.DataFrame({"ro_code": ["QIC.004"], "ro_name": [HOSTILE_CODES[1]], "expense_type": ["52"]}),
+    }
+    identity = {"unit_code": UPT, "year": 2024, "head_name": HOSTILE_CODES[2], "revision_note": "#N/A"}
+    path = tmp_path / f"{UPT}_2024_rencana.xlsx"
+    write_workbook(contract.PLAN, identity, frames, path)
+    book = load_workbook(path, data_only=False)
+    assert _formula_cells(book) == {}
+    assert book["Sasaran"]["B2"].value == HOSTILE_SK_NAME
+    assert (book["Indikator"]["B2"].value, book["Indikator"]["C2"].value) == (HOSTILE_CODES[0], HOSTILE_NAME)
+    texts = _texts(book)
+    assert all(texts[t] == "s" for t in (HOSTILE_NAME, HOSTILE_SK_NAME, *HOSTILE_CODES[:3], "#N/A"))
+    workbook = pytest.importorskip("sources.workbook")
+    data = workbook.read_workbook(path)
+    assert data.frames["Sasaran"]["sk_name"].tolist() == [HOSTILE_SK_NAME], "the reader gets the text back as typed"
+    assert data.frames["Indikator"]["indicator_name"].tolist() == [HOSTILE_NAME]
+    assert data.identity["head_name"] == HOSTILE_CODES[2]
