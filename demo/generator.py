@@ -4,15 +4,20 @@
 for each unit and month (all through ``sinks.templates.write_workbook``, so they are decorated
 templates a steward filled in), extra files where a mistake calls for them (``… (1).xlsx`` for a file
 sent twice, ``…_rev1.xlsx`` for a correction or the fix of a rejected file), and ``out/_manifest.json``.
-Units are independent units of work and run in parallel processes; the output does not depend on the
-number of workers. File modification times are set to the dates the files were sent.
+Units are independent units of work (each draws from its own random streams, ``demo.rng.stream``) and
+run in parallel processes; the output does not depend on the number of workers or on which unit
+finishes first. A caller sees the run advance through a ``progress(done, total)`` callback. File
+modification times are set to the dates the files were sent.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +33,10 @@ from sinks.templates import template_name, write_workbook
 
 MANIFEST_NAME = "_manifest.json"
 MONTHLY_KINDS = tuple(KINDS)
+#: Told ``(units done, units in the run)`` in the calling process: once with 0, then after each unit.
+Progress = Callable[[int, int], None]
+#: What one unit adds to the manifest: its files and its planted mistakes.
+UnitResult = tuple[list[FileRecord], list[PlantedMistake]]
 
 
 @dataclass(frozen=True)
@@ -148,7 +157,7 @@ def _write_month(uy: UnitYear, job: Job, month: int, found: Plant | None,
     return records, mistakes
 
 
-def write_unit(job: Job) -> tuple[list[FileRecord], list[PlantedMistake]]:
+def write_unit(job: Job) -> UnitResult:
     """Generate and write one unit's plan and monthly reports; return its manifest entries."""
     uy = unit_year(job.unit_code, job.year, job.seed)
     records, mistakes = _write_plan(uy, job)
@@ -175,6 +184,61 @@ def _remove_previous_run(out: Path) -> None:
     previous.unlink()
 
 
+def _no_progress(done: int, total: int) -> None:
+    """The default ``progress``: the generator itself never prints."""
+
+
+def _worker_count(workers: int | None, units: int) -> int:
+    """Processes to use: ``None`` means one per CPU; never more than there are units."""
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    return max(1, min(workers or os.cpu_count() or 1, units))
+
+
+@contextmanager
+def _naming_unit(job: Job) -> Iterator[None]:
+    """Add the unit's code to an exception raised while writing it: among a hundred units, a traceback
+    alone does not say which one failed."""
+    try:
+        yield
+    except Exception as exc:
+        exc.add_note(f"demo unit {job.unit_code}")
+        raise
+
+
+def _write_units_here(jobs: list[Job], progress: Progress) -> list[UnitResult]:
+    """Write the units one after another in this process (``workers=1``: no pool, easy to profile)."""
+    results = []
+    for done, job in enumerate(jobs, start=1):
+        with _naming_unit(job):
+            results.append(write_unit(job))
+        progress(done, len(jobs))
+    return results
+
+
+def _write_units_in_pool(jobs: list[Job], workers: int, progress: Progress) -> list[UnitResult]:
+    """Write the units in ``workers`` spawned processes, reporting each as it finishes.
+
+    Results are put back in job order, so the manifest is the same whichever unit finished first.
+    Spawned (not forked) workers start clean: a fork would copy the caller's threads' locks (a
+    progress bar's refresh thread, Prefect's event loop) in whatever state they are at that instant.
+    On a failure or an interrupt the units not started yet are cancelled instead of waited for.
+    """
+    results: dict[int, UnitResult] = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        index: dict[Future[UnitResult], int] = {pool.submit(write_unit, job): i for i, job in enumerate(jobs)}
+        try:
+            for done, future in enumerate(as_completed(index), start=1):
+                with _naming_unit(jobs[index[future]]):
+                    results[index[future]] = future.result()
+                progress(done, len(jobs))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [results[i] for i in range(len(jobs))]
+
+
 def generate_year(
     year: int,
     out: Path,
@@ -184,29 +248,34 @@ def generate_year(
     months: range = range(1, 13),
     workers: int | None = None,
     fix_rejected: bool = True,
+    progress: Progress | None = None,
 ) -> Manifest:
     """Write a demo inbox for ``year`` under ``out`` and return (and write) its manifest.
 
     ``units`` (codes, names or aliases) defaults to every unit of the master data (central units
-    included); ``mistake_rate`` is
-    the share of monthly files (and of plans) with a planted mistake; ``workers`` the number of
-    processes (default: CPU count). With ``fix_rejected`` every rejected monthly file is followed by its
-    corrected resubmission (``…_rev1.xlsx``), as stewards do, so later months do not inherit gaps.
+    included); ``mistake_rate`` is the share of monthly files (and of plans) with a planted mistake;
+    ``workers`` the number of processes (default: CPU count; 1 writes in this process, without a
+    pool). With ``fix_rejected`` every rejected monthly file is followed by its corrected
+    resubmission (``…_rev1.xlsx``), as stewards do, so later months do not inherit gaps.
+    ``progress(done, total)`` is called in this process with 0 before the first unit and after each
+    unit is written, so a CLI can draw a bar; the files and the manifest (apart from ``seconds``) do
+    not depend on ``workers``.
     """
     started = time.perf_counter()
     out = Path(out)
+    progress = progress or _no_progress
     codes = [master.resolve_unit(u) or u for u in units] if units is not None else master.units()["code"].tolist()
     unknown = sorted(set(codes) - set(master.units()["code"]))
     if unknown:
         raise KeyError(f"units not in the master data: {', '.join(unknown)}")
+    workers = _worker_count(workers, len(codes))
     _remove_previous_run(out)
     jobs = [Job(code, year, out, seed, mistake_rate, tuple(months), fix_rejected) for code in codes]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) == 1:
-        results = [write_unit(job) for job in jobs]
+    progress(0, len(jobs))
+    if workers == 1:
+        results = _write_units_here(jobs, progress)
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            results = list(pool.map(write_unit, jobs, chunksize=1))
+        results = _write_units_in_pool(jobs, workers, progress)
     manifest = Manifest(year, seed, mistake_rate, contract.current_version(), codes, list(months))
     for records, mistakes in results:
         manifest.files.extend(records)

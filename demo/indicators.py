@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from demo.operations import Operations, derived_counts, enforcement_progress, side_tested
+from demo.operations import Operations, derived_counts, enforcement_progress
 
 DATA = Path(__file__).resolve().parent / "data"
 NAN = np.nan
@@ -153,9 +153,12 @@ def _level(prof: pd.DataFrame, targets: np.ndarray, plan: np.ndarray, rng: np.ra
     return np.where(np.isnan(plan), NAN, np.maximum(out, 0.0))
 
 
-def realisations(prof: pd.DataFrame, targets: np.ndarray, plan: np.ndarray, ops: Operations,
+def realisations(prof: pd.DataFrame, targets: np.ndarray, plan: np.ndarray, ops: Operations, tested: pd.DataFrame,
                  sample_plans: dict[str, int], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(realisasi, pembilang, penyebut) per indicator x month, cumulative from January."""
+    """(realisasi, pembilang, penyebut) per indicator x month, cumulative from January.
+
+    ``tested`` is ``side_tested(ops)``, passed in because the caller needs it too (a pivot per unit).
+    """
     n = len(prof)
     codes = prof["indicator_code"]
     real = _level(prof, targets, plan, rng)
@@ -171,7 +174,7 @@ def realisations(prof: pd.DataFrame, targets: np.ndarray, plan: np.ndarray, ops:
     num[has_ratio] = wide_num.loc[codes[has_ratio]].to_numpy()
     den[has_ratio] = wide_den.loc[codes[has_ratio]].to_numpy()
     side = {"IKU-SAMPEL-OBAT-UJI": "drug", "IKU-SAMPEL-MAKANAN-UJI": "food"}
-    tested_cum = side_tested(ops).cumsum()
+    tested_cum = tested.cumsum()
     for i in np.flatnonzero(prof["source"].to_numpy() == "sample_plan"):  # two indicators
         num[i] = tested_cum[side[codes[i]]].to_numpy()
         den[i] = sample_plans[side[codes[i]]]

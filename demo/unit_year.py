@@ -72,20 +72,23 @@ def _operations(unit_code: str, unit_type: str, year: int, seed: int, prof: pd.D
     return ops_mod.Operations(sampling, inspection, events, cases, planned)
 
 
-def _sample_plans(ops: ops_mod.Operations, rng: np.random.Generator) -> dict[str, int]:
-    """The year's planned samples per side: the actual total is 92-100 % of the plan."""
-    totals = ops_mod.side_tested(ops).sum(axis=0)
+def _sample_plans(tested: pd.DataFrame, rng: np.random.Generator) -> dict[str, int]:
+    """The year's planned samples per side (``tested``: per month and side): the actual total is 92-100 %
+    of the plan."""
+    totals = tested.sum(axis=0)
     return {side: int(np.ceil(max(total, 1) / rng.uniform(0.92, 1.0))) for side, total in totals.items()}
 
 
 def _volume_drivers(prof: pd.DataFrame, targets: np.ndarray, real: np.ndarray, ops: ops_mod.Operations,
-                    plans: dict[str, int], unit_type: str, rng: np.random.Generator) -> dict[str, tuple]:
-    """Volume target, volume to date and progress of the ROs tied to operations or indicators."""
+                    tested: pd.DataFrame, plans: dict[str, int], unit_type: str,
+                    rng: np.random.Generator) -> dict[str, tuple]:
+    """Volume target, volume to date and progress of the ROs tied to operations or indicators
+    (``tested``: samples tested per month and side, ``operations.side_tested``)."""
     drivers: dict[str, tuple] = {}
     if not ops.sampling.empty:
-        tested = ops_mod.side_tested(ops).cumsum()
+        tested_cum = tested.cumsum()
         for source, side in (("samples_drug", "drug"), ("samples_food", "food"), ("samples_fortif", "fortified")):
-            drivers[source] = (plans[side], tested[side].to_numpy().astype(float), None)
+            drivers[source] = (plans[side], tested_cum[side].to_numpy().astype(float), None)
         insp = ops.inspection.groupby(["group", "month"])["inspected"].sum().unstack("month").cumsum(axis=1)
         for source, group in (("insp_prod", "produksi"), ("insp_dist", "distribusi")):
             cum = insp.loc[group].to_numpy().astype(float)
@@ -185,9 +188,12 @@ def _anggaran(budget: bud.Budget, month: int) -> pd.DataFrame:
     })
 
 
-def _month_rows(frame: pd.DataFrame, month: int, count: str, columns: list[str]) -> pd.DataFrame:
-    rows = frame[(frame["month"] == month) & (frame[count] > 0)] if count else frame[frame["month"] == month]
-    return rows[columns].reset_index(drop=True)
+def _by_month(frame: pd.DataFrame, count: str, columns: list[str]) -> dict[int, pd.DataFrame]:
+    """Each month's rows of a long frame (``columns`` only; rows whose ``count`` is 0 left out), split
+    in one pass rather than filtering the whole year again for every month's report."""
+    rows = frame[frame[count] > 0] if count else frame
+    picked, month = rows[columns], rows["month"].to_numpy()
+    return {m: picked.iloc[np.flatnonzero(month == m)].reset_index(drop=True) for m in range(1, 13)}
 
 
 def _plan_frames(plan: pd.DataFrame, targets: np.ndarray, rapk: np.ndarray, allocation: np.ndarray,
@@ -214,13 +220,16 @@ def unit_year(unit_code: str, year: int, seed: int = 20230) -> UnitYear:
     targets = ind.annual_targets(prof, unit_type, stream(seed, year, unit_code, "targets"))
     rapk = ind.rapk(prof, targets, stream(seed, year, unit_code, "rapk"))
     ops = _operations(unit_code, unit_type, year, seed, prof, targets)
-    plans = _sample_plans(ops, stream(seed, year, unit_code, "sample-plans")) if not ops.sampling.empty else {}
-    real, num, den = ind.realisations(prof, targets, rapk, ops, plans, stream(seed, year, unit_code, "realisation"))
+    tested = ops_mod.side_tested(ops)  # used three times below: computed once
+    plans = _sample_plans(tested, stream(seed, year, unit_code, "sample-plans")) if not ops.sampling.empty else {}
+    real, num, den = ind.realisations(prof, targets, rapk, ops, tested, plans,
+                                      stream(seed, year, unit_code, "realisation"))
     brng = stream(seed, year, unit_code, "budget")
     lines = bud.pagu(unit_budget_skeleton(unit_code), unit_type, brng)
     plan_rpd = bud.rpd(lines, brng)
     spent = bud.spending(lines, plan_rpd, stream(seed, year, unit_code, "spending"))
-    drivers = _volume_drivers(prof, targets, real, ops, plans, unit_type, stream(seed, year, unit_code, "volumes"))
+    drivers = _volume_drivers(prof, targets, real, ops, tested, plans, unit_type,
+                              stream(seed, year, unit_code, "volumes"))
     target_v, volume, progress = bud.volumes(lines, unit_type, drivers, stream(seed, year, unit_code, "volumes"))
     budget = bud.Budget(lines.assign(volume_target=target_v), plan_rpd, spent, volume, progress)
     matrix = bud.allocation_matrix(lines, plan["indicator_code"].tolist(), stream(seed, year, unit_code, "allocation"))
@@ -231,6 +240,9 @@ def unit_year(unit_code: str, year: int, seed: int = 20230) -> UnitYear:
     kendala, rtl = obstacles(plan["indicator_code"].to_numpy(), stream(seed, year, unit_code, "text"))
     indicators = IndicatorYear(plan["indicator_code"], rapk, real, num, den, spent_cum, kendala, rtl)
     stewards, sent = _stewards(irng), sent_dates(year, irng)
+    sampling = _by_month(ops.sampling, "sampled", ["commodity", "method", "sampled", "tested", "ms", "tms"])
+    inspection = _by_month(ops.inspection, "inspected", ["facility_type", "inspected", "mk", "tmk"])
+    cases = _by_month(ops.cases, "", ["case_number", "stage", "stage_date"])
     months = {}
     for month in range(1, 13):
         identity = {"unit_code": unit_code, "year": year, "month": month, "steward": stewards[month - 1],
@@ -238,10 +250,9 @@ def unit_year(unit_code: str, year: int, seed: int = 20230) -> UnitYear:
         frames = {
             "Kinerja": _kinerja(indicators, year, month),
             "Anggaran": _anggaran(budget, month),
-            "Sampling": _month_rows(ops.sampling, month, "sampled",
-                                    ["commodity", "method", "sampled", "tested", "ms", "tms"]),
-            "Pemeriksaan": _month_rows(ops.inspection, month, "inspected", ["facility_type", "inspected", "mk", "tmk"]),
-            "Penindakan": _month_rows(ops.cases, month, "", ["case_number", "stage", "stage_date"]),
+            "Sampling": sampling[month],
+            "Pemeriksaan": inspection[month],
+            "Penindakan": cases[month],
         }
         months[month] = Content(contract.MONTHLY, identity, frames)
     return UnitYear(unit_code, unit_type, year, plan_content, months)

@@ -34,6 +34,10 @@ def _values(path: Path) -> dict[str, list[tuple]]:
     return {ws.title: list(ws.values) for ws in book.worksheets}
 
 
+def _file_digests(root: Path, manifest: Manifest) -> dict[str, str]:
+    return {r.file: hashlib.sha256((root / r.file).read_bytes()).hexdigest() for r in manifest.files}
+
+
 def test_every_unit_has_its_plan_and_twelve_months(inbox):
     out, manifest = inbox
     for unit in UNITS:
@@ -133,12 +137,27 @@ def test_the_same_seed_writes_byte_identical_workbooks(tmp_path: Path):
     first = generate_year(YEAR, tmp_path / "a", mistake_rate=0.5, units=["BPOM-KPG"], months=range(1, 3), workers=1)
     time.sleep(2.1)  # past the zip's 2-second clock: a write time stored in the file would now differ
     generate_year(YEAR, tmp_path / "b", mistake_rate=0.5, units=["BPOM-KPG"], months=range(1, 3), workers=1)
-
-    def digests(root: Path) -> dict[str, str]:
-        return {r.file: hashlib.sha256((root / r.file).read_bytes()).hexdigest() for r in first.files}
-
     assert len(first.files) >= 3
-    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+    assert _file_digests(tmp_path / "a", first) == _file_digests(tmp_path / "b", first)
+
+
+def test_a_pool_writes_the_same_bytes_and_reports_progress(tmp_path: Path):
+    """Two worker processes write the same files, byte for byte, as one in-process run; progress is
+    reported from 0 to all units (in the calling process: the calls land in this list)."""
+    units, calls = ["BPOM-KPG", "LOKA-INH", "PUSAT-SIDIK"], []
+    kwargs = dict(mistake_rate=0.5, units=units, months=range(1, 3))
+    alone = generate_year(YEAR, tmp_path / "one", workers=1, **kwargs)
+    pooled = generate_year(YEAR, tmp_path / "two", workers=2, progress=lambda *call: calls.append(call), **kwargs)
+    assert _file_digests(tmp_path / "one", alone) == _file_digests(tmp_path / "two", pooled)
+    assert (alone.files, alone.mistakes) == (pooled.files, pooled.mistakes)
+    assert calls[0] == (0, 3) and calls[-1] == (3, 3) and [done for done, _ in calls] == [0, 1, 2, 3]
+
+
+def test_a_failing_unit_is_named(tmp_path: Path):
+    (tmp_path / "LOKA-INH").write_text("a file where the unit's folder should be")
+    with pytest.raises(OSError) as failed:
+        generate_year(YEAR, tmp_path, units=["BPOM-KPG", "LOKA-INH"], months=range(1, 2), workers=1)
+    assert failed.value.__notes__ == ["demo unit LOKA-INH"]
 
 
 def test_a_month_range_writes_only_those_months(tmp_path: Path):
