@@ -2,30 +2,48 @@
 
 ``read_workbook`` never raises for a steward's mistake: every problem it meets becomes a reading
 problem (``schemas.messages`` shape) and the caller decides. It is bounded: the file size is checked
-before opening, the zip's declared uncompressed size before parsing, and only the contract's sheets
+before reading, the zip's declared uncompressed size before parsing, and only the contract's sheets
 and columns are read. Headers are found in the first rows (title rows above are fine), printed
 headers are resolved through the column map of the workbook's template version, and every data row
 keeps its Excel row number in ``_row`` so any value can be pointed at as sheet + cell.
+
+Values come from python-calamine (a Rust reader: about 1 ms for a workbook's values, where openpyxl
+takes 20-40 ms, and 75-160 ms with the cell styles the percent check needs). Calamine gives cached
+values only, so three things it cannot tell are read from the sheet's XML, and only for a sheet that
+can hold them (a byte search decides): formulas (a formula without a cached value is reported at its
+cell with its text), error values (``#DIV/0!`` is text to report; calamine gives it as blank) and
+numbers formatted as a percentage (Excel stores ``73,18%`` as 0.7318; the steward means 73.18). The
+values handed to the conversion code are the ones openpyxl gave: ``None`` for an empty cell,
+``datetime`` for a date. Calamine holds a sheet as one dense block from its first to its last cell,
+so a sheet reaching beyond the bounds (a value in XFD1048576 of a 5 KB file would abort the process)
+is streamed by openpyxl instead, as far as the bounds reach.
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
+import io
+import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string
+from python_calamine import CalamineWorkbook
 
 from schemas import contract
 from schemas.naming import parse_file_name
 from schemas.messages import fmt_number, identity_invalid_params, problem, problems_frame
-from sources.inbox import sha256_file
 from sources.numbers import ambiguous_readings, is_blank, is_temporal, parse_numbers
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -42,7 +60,22 @@ MAX_ROWS = 20_000
 SHEETS_REQUIRING_DATA = frozenset({contract.IDENTITY_SHEET, "Sasaran", "Indikator", "RAPK", "Pagu", "Kinerja"})
 #: The sheet whose presence decides the kind of workbook.
 KIND_SHEETS = {"Kinerja": contract.MONTHLY, "Indikator": contract.PLAN}
+#: Contract dtypes read as numbers (tolerant parsing, percent formats).
+NUMBER_DTYPES = ("number", "int")
+#: Largest sheet XML read into memory and handed to calamine (20,000 rows of 64 cells of ~50 bytes).
+MAX_SHEET_XML = 64 * 2**20
+#: Built-in number formats that show a percentage (``0%``, ``0.00%``); custom formats are read from styles.xml.
+PERCENT_BUILTIN_FORMATS = frozenset({9, 10})
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+_ERROR_TYPE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\st\s*=\s*[\"']e[\"']")
+_STYLE_ATTR = re.compile(rb"\ss\s*=\s*[\"'](\d+)[\"']")
+_REFERENCE = re.compile(rb"\sr\s*=\s*[\"']([A-Z]*)(\d+)")  # r="B12" (a cell) or r="12" (a row)
+_CELL_OR_ROW_TAG = re.compile(rb"<(?:\w+:)?(c|row)[\s>/]")
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+#: Column letters -> number ('AB' -> 28), memoised: a sheet repeats a few letters thousands of times.
+_column_number = lru_cache(maxsize=None)(column_index_from_string)
+#: Parts of a number format that show text literally: quoted text, escaped or padding characters, [brackets].
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]')
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
@@ -93,12 +126,39 @@ class WorkbookData:
         return f"{letter}{int(row)}" if letter and row is not None and not pd.isna(row) else None
 
 
+@dataclass(frozen=True)
+class _Marks:
+    """What one sheet's XML says that its cached values do not, keyed by (Excel row, column number).
+
+    - ``formulas``: formula text of every formula cell (``=SUM(B2:B5)``)
+    - ``errors``: error values (``#DIV/0!``), which calamine reads as blank
+    - ``percent``: cells styled with a percentage number format (whatever their value)
+    """
+
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    percent: frozenset[tuple[int, int]] = frozenset()
+
+    @property
+    def last_row(self) -> int:
+        """The lowest row holding a formula or an error (0: none); calamine's extent may stop above it."""
+        return max((r for r, _ in (*self.formulas, *self.errors)), default=0)
+
+
+NO_MARKS = _Marks()
+
+
 @dataclass
 class _Ctx:
-    """What reading one workbook carries around."""
+    """What reading one workbook carries around: its bytes, the parsed book, the zip for the sheets'
+    XML, each sheet's zip member and the percent cell styles (``xl/styles.xml`` ``cellXfs`` indices)."""
 
     name: str
-    formulas: dict[str, dict[tuple[int, int], str]]
+    content: bytes
+    book: CalamineWorkbook
+    archive: zipfile.ZipFile
+    parts: dict[str, str]
+    percent_styles: frozenset[int]
     problems: list[dict[str, Any]]
 
 
@@ -112,66 +172,217 @@ def _human_size(size: float) -> str:
     return str(size)
 
 
-def _check_container(path: Path, max_bytes: int | None, max_uncompressed: int | None) -> dict | None:
-    """The first file-level problem (size, not xlsx, encrypted, corrupt, zip bomb), or None."""
-    name = path.name
-    size = path.stat().st_size
+def _size_problem(name: str, size: int, max_bytes: int | None) -> dict | None:
+    """``file_too_large`` when the file is over ``max_bytes`` (checked before the file is read)."""
     if max_bytes is not None and size > max_bytes:
         return problem("file_too_large", file=name, what="", size=_human_size(size), limit=_human_size(max_bytes))
-    with path.open("rb") as handle:
-        magic = handle.read(8)
-    if magic.startswith(CFB_MAGIC):
+    return None
+
+
+def _open_archive(name: str, content: bytes, max_bytes: int | None,
+                  max_uncompressed: int | None) -> zipfile.ZipFile | dict:
+    """The zip archive of the workbook, or the first container problem (not xlsx, encrypted, corrupt,
+    zip bomb) found from its directory alone, before anything is decompressed."""
+    if content.startswith(CFB_MAGIC):
         return problem("file_encrypted", file=name)
-    if not magic.startswith(ZIP_MAGIC):
+    if not content.startswith(ZIP_MAGIC):
         return problem("file_not_xlsx", file=name, detail="")
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return problem("file_corrupt", file=name, detail=f"arsip zip tidak utuh: {exc}")
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
+    infos = archive.infolist()
+    if "xl/workbook.xml" not in {info.filename for info in infos}:
+        archive.close()
         return problem("file_not_xlsx", file=name, detail=" (arsip zip tanpa isi buku kerja Excel)")
     limit = max_uncompressed or (UNCOMPRESSED_FACTOR * max_bytes if max_bytes else DEFAULT_MAX_UNCOMPRESSED)
     unpacked = sum(info.file_size for info in infos)
     if unpacked > limit:
+        archive.close()
         return problem("file_too_large", file=name, what=" setelah dibuka", size=_human_size(unpacked),
                        limit=_human_size(limit))
-    return None
+    return archive
 
 
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet part holds a formula element (streamed, cheap)."""
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if not info.filename.startswith("xl/worksheets/"):
-                continue
-            tail = b""
-            with archive.open(info) as part:
-                while chunk := part.read(1 << 20):
-                    if _FORMULA_TAG.search(tail + chunk):
-                        return True
-                    tail = chunk[-8:]
-    return False
+def _open_book(content: bytes) -> CalamineWorkbook:
+    """The workbook parsed by calamine from the bytes already read (the file is not opened again)."""
+    return CalamineWorkbook.from_filelike(io.BytesIO(content))
 
 
-def _formula_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """sheet -> {(row, col): formula text} for the given sheets (one read-only pass, no values)."""
-    book = load_workbook(path, read_only=True, data_only=False)
+# -- the sheets' XML: where cells are, their styles, formulas and errors ----------------------------
+
+def _local(tag: str) -> str:
+    """Tag or attribute name without its namespace (transitional and strict OOXML differ only there)."""
+    return tag.rpartition("}")[2]
+
+
+def _xml(archive: zipfile.ZipFile, member: str) -> ElementTree.Element | None:
+    """A small XML part (workbook, relationships, styles), None when the package lacks it."""
     try:
-        found: dict[str, dict[tuple[int, int], str]] = {}
-        for sheet in sheets:
-            cells: dict[tuple[int, int], str] = {}
-            rows = book[sheet].iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, max_row=MAX_ROWS,
-                                         values_only=True)
-            for r, row in enumerate(rows, start=1):
-                for c, value in enumerate(row, start=1):
-                    if (isinstance(value, str) and value.startswith("=")) or type(value).__name__.endswith("Formula"):
-                        cells[(r, c)] = value if isinstance(value, str) else f"={getattr(value, 'text', value)}"
-            found[sheet] = cells
-        return found
+        return ElementTree.fromstring(archive.read(member))
+    except KeyError:
+        return None
+
+
+def _workbook_targets(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Relationship type (its last path segment: 'worksheet', 'styles') or id -> zip member."""
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+    targets: dict[str, str] = {}
+    for rel in rels.iter() if rels is not None else ():
+        target = rel.get("Target")
+        if _local(rel.tag) != "Relationship" or not target:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id", "")] = member
+        targets.setdefault(rel.get("Type", "").rpartition("/")[2], member)
+    return targets
+
+
+def _sheet_parts(archive: zipfile.ZipFile, targets: dict[str, str]) -> dict[str, str]:
+    """Sheet name -> zip member of its XML (``xl/workbook.xml`` names, the relationships locate)."""
+    book = _xml(archive, "xl/workbook.xml")
+    parts: dict[str, str] = {}
+    for sheet in book.iter() if book is not None else ():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rel_id = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
+        if rel_id in targets:
+            parts[sheet.get("name", "")] = targets[rel_id]
+    return parts
+
+
+def _is_percent_format(code: str) -> bool:
+    """A number format that shows a percentage: a '%' outside quoted text, escapes and [brackets]
+    (``0" %"`` or ``0\\%`` print a literal % and Excel does not scale the value)."""
+    return "%" in _FORMAT_LITERALS.sub("", code)
+
+
+def _percent_styles(archive: zipfile.ZipFile, member: str | None) -> frozenset[int]:
+    """Indices of the cell styles (``cellXfs``) whose number format is a percentage.
+
+    Templates use no percent format, so a byte search usually answers without parsing styles.xml."""
+    try:
+        raw = archive.read(member or "xl/styles.xml")
+    except KeyError:
+        return frozenset()
+    if b"%" not in raw and not re.search(rb'numFmtId\s*=\s*["\'](?:9|10)["\']', raw):
+        return frozenset()
+    sections = {_local(el.tag): el for el in ElementTree.fromstring(raw)}  # numFmts, cellXfs, dxfs, ...
+    custom = {int(el.get("numFmtId", -1)): el.get("formatCode", "") for el in sections.get("numFmts", ())}
+    xfs = [int(xf.get("numFmtId", 0)) for xf in sections.get("cellXfs", ()) if _local(xf.tag) == "xf"]
+    return frozenset(i for i, fmt in enumerate(xfs)
+                     if (_is_percent_format(custom[fmt]) if fmt in custom else fmt in PERCENT_BUILTIN_FORMATS))
+
+
+def _needs_scan(xml: bytes, percent_styles: frozenset[int]) -> bool:
+    """Whether the sheet holds a formula, an error value or a percent-styled cell (byte searches only)."""
+    if _FORMULA_TAG.search(xml) or ((b'"e"' in xml or b"'e'" in xml) and _ERROR_TYPE.search(xml)):
+        return True
+    return bool(percent_styles) and not percent_styles.isdisjoint(map(int, set(_STYLE_ATTR.findall(xml))))
+
+
+def _formula_text(formula: ElementTree.Element, ref: str, shared: dict[str, Translator]) -> str:
+    """A formula as Excel shows it: ``=`` + its text; a shared formula's followers translated from the
+    cell that holds its text (what openpyxl shows)."""
+    text = "=" + (formula.text or "")
+    if formula.get("t") != "shared":
+        return text
+    index = formula.get("si", "")
+    if index in shared:
+        return shared[index].translate_formula(ref)
+    if text != "=":
+        shared[index] = Translator(text, ref)
+    return text
+
+
+def _scan_cells(source: IO[bytes], percent_styles: frozenset[int]) -> _Marks:
+    """One streamed pass over a sheet's cells: formulas, error values and percent-styled cells within
+    the reading bounds (it stops below them). A cell without ``r`` follows the previous one (as Excel
+    and openpyxl read it). A cell without children (a formatted empty cell) costs a style lookup."""
+    formulas: dict[tuple[int, int], str] = {}
+    errors: dict[tuple[int, int], str] = {}
+    percent: set[tuple[int, int]] = set()
+    shared: dict[str, Translator] = {}
+    row = col = 0
+    for event, el in ElementTree.iterparse(source, events=("start", "end")):
+        tag = _local(el.tag)
+        if event == "start":
+            if tag == "row":
+                row, col = int(el.get("r") or row + 1), 0
+                if row > MAX_ROWS + 1:
+                    break
+            continue
+        if tag != "c":
+            if tag == "row":
+                el.clear()
+            continue
+        ref = el.get("r")
+        if ref:
+            letters, number = _CELL_REFERENCE.fullmatch(ref).groups()
+            row, col = int(number), _column_number(letters)
+        else:
+            col += 1
+        if row > MAX_ROWS + 1 or col > MAX_COLUMNS:
+            continue
+        if int(el.get("s") or 0) in percent_styles:
+            percent.add((row, col))
+        if len(el):
+            children = {_local(child.tag): child for child in el}
+            if "f" in children:
+                formulas[(row, col)] = _formula_text(children["f"], ref or f"{get_column_letter(col)}{row}", shared)
+            if el.get("t") == "e" and "v" in children and children["v"].text:
+                errors[(row, col)] = children["v"].text
+    return _Marks(formulas=formulas, errors=errors, percent=frozenset(percent))
+
+
+def _extent(xml: bytes) -> tuple[int, int]:
+    """(last row, last column) a sheet's XML reaches, formatted empty rows and cells included, from
+    its row and cell references (two regex passes, about 0.1 ms for a contract sheet). A row or cell
+    without a reference (allowed) follows the previous one, so each such tag may add one."""
+    references, tags = _REFERENCE.findall(xml), _CELL_OR_ROW_TAG.findall(xml)
+    columns = [letters for letters, _ in references if letters]
+    cell_tags = tags.count(b"c")
+    last_row = max((int(number) for _, number in references), default=0)
+    last_column = max(map(_column_number, {c.decode() for c in columns}), default=0)
+    return (last_row + (len(tags) - cell_tags) - (len(references) - len(columns)),
+            last_column + cell_tags - len(columns))
+
+
+def _streamed_values(ctx: _Ctx, actual: str) -> list[tuple]:
+    """A sheet calamine cannot hold within the bounds, streamed by openpyxl (read-only, values) as far
+    as the bounds reach: ``MAX_ROWS + 1`` rows of ``MAX_COLUMNS`` cells."""
+    book = load_workbook(io.BytesIO(ctx.content), read_only=True, data_only=True)
+    try:
+        return [tuple(r) for r in book[actual].iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS,
+                                                          max_row=MAX_ROWS + 1, values_only=True)]
     finally:
         book.close()
+
+
+def _sheet(ctx: _Ctx, actual: str, percent: bool) -> tuple[list, _Marks]:
+    """A sheet's values (rows from A1, as calamine or openpyxl give them) and its XML marks.
+
+    Calamine holds a sheet as one dense block from its first to its last cell: two values far apart
+    (A1 and XFD1048576, in a 5 KB file) would ask for billions of cells and abort the process. So
+    calamine reads a sheet whose XML stays within ``MAX_ROWS`` rows and ``MAX_ROWS x MAX_COLUMNS``
+    cells (every contract sheet); any other (and one above ``MAX_SHEET_XML``) is streamed by openpyxl,
+    which stops at the bounds and counts rows as before (formatted empty rows included), so a sheet
+    too long is reported alike. The marks are parsed only when a byte search finds a formula, an error
+    or a percent style in use; ``percent``: whether percent-styled cells matter (not in ``Identitas``)."""
+    styles = ctx.percent_styles if percent else frozenset()
+    member = ctx.parts.get(actual)
+    if member is None:  # a sheet calamine lists but the package does not locate: openpyxl decides
+        return _streamed_values(ctx, actual), NO_MARKS
+    if ctx.archive.getinfo(member).file_size > MAX_SHEET_XML:
+        with ctx.archive.open(member) as stream:
+            marks = _scan_cells(stream, styles)
+        return _streamed_values(ctx, actual), marks
+    xml = ctx.archive.read(member)
+    marks = _scan_cells(io.BytesIO(xml), styles) if _needs_scan(xml, styles) else NO_MARKS
+    rows, columns = _extent(xml)
+    if rows > MAX_ROWS or rows * columns > MAX_ROWS * MAX_COLUMNS:
+        return _streamed_values(ctx, actual), marks
+    return ctx.book.get_sheet_by_name(actual).to_python(skip_empty_area=False, nrows=MAX_ROWS + 1), marks
 
 
 # -- cell values ----------------------------------------------------------------------------------
@@ -226,39 +437,74 @@ def _as_typed(value: Any) -> Any:
     return str(value)
 
 
+def _is_number(value: Any) -> bool:
+    """A numeric cell (a bool is not one, though Python says it is an int)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+#: The cell functions above as numpy ufuncs over an object block: one call for a sheet, no Series per column.
+_IS_BLANK = np.frompyfunc(is_blank, 1, 1)
+_IS_NUMBER = np.frompyfunc(_is_number, 1, 1)
+_AS_TEXT = np.frompyfunc(_as_text, 1, 1)
+
+
 # -- sheets -----------------------------------------------------------------------------------------
 
-def _is_percent(cell: Any) -> bool:
-    """A number shown as a percentage: Excel stores ``73,18%`` as 0.7318 with a ``%`` number format."""
-    value = cell.value
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and "%" in (getattr(cell, "number_format", None) or ""))
+def _cell_value(value: Any) -> Any:
+    """A calamine value as the conversion code expects it (what openpyxl gave): None for an empty
+    cell (calamine gives ''), ``datetime`` for a whole-day date (calamine gives ``date``). Numbers
+    stay float: the conversion code reads 51.0 and 51 alike."""
+    if value == "":
+        return None
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
-def _rows(ctx: _Ctx, book: Any, sheet: str) -> list[tuple]:
+def _rows(ctx: _Ctx, actual: str, percent: bool) -> tuple[list[tuple], _Marks]:
     """The sheet's rows as value tuples padded to one width (row i is Excel row i + 1), bounded:
-    at most ``MAX_COLUMNS`` columns and ``MAX_ROWS`` rows (more rows is reported as too large)."""
-    return _cell_rows(ctx, book, sheet, percent=False)[0]
-
-
-def _cell_rows(ctx: _Ctx, book: Any, sheet: str, percent: bool) -> tuple[list[tuple], list[tuple]]:
-    """``_rows`` and, when ``percent``, a parallel grid of flags: True where the cell is a number
-    formatted as a percentage (its value is the fraction Excel stores). Without ``percent`` the
-    flags are empty and the values are read without their formats."""
-    cells = book[sheet].iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1,
-                                  values_only=not percent)
-    if percent:
-        read = [(tuple(c.value for c in r), tuple(_is_percent(c) for c in r)) for r in cells]
-        rows, flags = [v for v, _ in read], [f for _, f in read]
-    else:
-        rows, flags = [tuple(r) for r in cells], []
-    if len(rows) > MAX_ROWS:
-        rows, flags = rows[:MAX_ROWS], flags[:MAX_ROWS]
-        ctx.problems.append(problem("file_too_large", file=ctx.name, sheet=sheet,
-                                    what=f" (lembar '{sheet}')", size=f"lebih dari {fmt_number(MAX_ROWS)} baris",
+    at most ``MAX_COLUMNS`` columns and ``MAX_ROWS`` rows (more rows is reported as too large),
+    and its marks. Rows reach down to the last formula or error cell too (calamine's extent ends at
+    the last value), and error values are put back in their cells as the text Excel shows."""
+    values, marks = _sheet(ctx, actual, percent)
+    height = max(len(values), marks.last_row)
+    if height > MAX_ROWS:
+        values, height = values[:MAX_ROWS], MAX_ROWS
+        ctx.problems.append(problem("file_too_large", file=ctx.name, sheet=actual,
+                                    what=f" (lembar '{actual}')", size=f"lebih dari {fmt_number(MAX_ROWS)} baris",
                                     limit=f"{fmt_number(MAX_ROWS)} baris per lembar"))
-    width = max((len(r) for r in rows), default=0)
-    return ([r + (None,) * (width - len(r)) for r in rows], [f + (False,) * (width - len(f)) for f in flags])
+    marked_width = max((c for _, c in (*marks.formulas, *marks.errors)), default=0)
+    width = min(max(max((len(r) for r in values), default=0), marked_width), MAX_COLUMNS)
+    rows = [[_cell_value(v) for v in r[:width]] + [None] * (width - len(r)) for r in values]
+    rows += [[None] * width for _ in range(height - len(rows))]
+    for (r, c), text in marks.errors.items():
+        if r <= height:
+            rows[r - 1][c - 1] = text
+    return [tuple(r) for r in rows], marks
+
+
+def _block(rows: list[tuple], start: int, width: int) -> np.ndarray:
+    """``rows[start:]`` as a 2-D object array (``_rows`` pads every row to one width)."""
+    block = np.empty((max(len(rows) - start, 0), width), dtype=object)
+    if block.size:
+        block[:] = rows[start:]
+    return block
+
+
+def _percent_flags(values: np.ndarray, rows: np.ndarray, positions: list[int],
+                   cells: frozenset[tuple[int, int]]) -> np.ndarray:
+    """True where a number sits in a percent-styled cell: its value is the fraction Excel stores
+    (0.7318 shown as 73,18%). A blank or text under a percent format is not a percentage.
+    ``values``: the body's cells, one row per Excel row of ``rows``, one column per sheet column of
+    ``positions`` (0-based); ``cells``: the percent-styled (row, column number) of the sheet."""
+    flags = np.zeros(values.shape, dtype=bool)
+    if cells and values.size:
+        marked_rows, marked_cols = np.array(sorted(cells)).T
+        at, to = pd.Index(rows).get_indexer(marked_rows), pd.Index(positions).get_indexer(marked_cols - 1)
+        inside = (at >= 0) & (to >= 0)
+        flags[at[inside], to[inside]] = True
+        flags &= _IS_NUMBER(values).astype(bool)
+    return flags
 
 
 def _find_header(rows: list[tuple], headers: list[str]) -> tuple[int, dict[str, int]]:
@@ -285,13 +531,16 @@ def _column_missing(ctx: _Ctx, sheet: str, header: str, header_row: int, row: tu
                    found=", ".join(found) or "(tidak ada)", hint=hint)
 
 
-def _formula_problems(ctx: _Ctx, sheet: str, actual: str, grid: pd.DataFrame, cols: dict[str, int]) -> pd.Series:
-    """Report formulas without cached values in the contract columns; True for rows holding one."""
-    has_formula = pd.Series(False, index=grid.index)
-    for (r, c), text in ctx.formulas.get(actual, {}).items():
-        if r in grid.index and c - 1 in cols.values():
-            has_formula[r] = True
-            if grid.at[r, c - 1] is None:
+def _formula_problems(ctx: _Ctx, sheet: str, cells: np.ndarray, header_row: int, cols: dict[str, int],
+                      formulas: dict[tuple[int, int], str]) -> np.ndarray:
+    """Report formulas without cached values in the contract columns; True for rows holding one.
+    ``cells``: the rows below the header (Excel row ``header_row + 1`` first)."""
+    has_formula = np.zeros(len(cells), dtype=bool)
+    for (r, c), text in formulas.items():
+        i = r - header_row - 1
+        if 0 <= i < len(cells) and c - 1 in cols.values():
+            has_formula[i] = True
+            if cells[i, c - 1] is None:
                 ctx.problems.append(problem("formula_without_value", file=ctx.name, sheet=sheet, row=r,
                                             column=_header_at(cols, c - 1), cell=f"{get_column_letter(c)}{r}",
                                             value=text))
@@ -320,21 +569,71 @@ def _as_percent_points(raw: pd.Series, percent: pd.Series) -> pd.Series:
     return raw.where(~percent, scaled)
 
 
-def _convert(ctx: _Ctx, sheet: str, spec: contract.ColumnSpec, letter: str, raw: pd.Series) -> pd.Series:
-    """One column of raw cells -> canonical values (numbers parsed, text stripped, dates read)."""
-    if spec.dtype in ("number", "int"):
-        parsed = parse_numbers(raw)
-        _ambiguous_problems(ctx, sheet, spec, letter, raw, parsed.ambiguous)
-        return parsed.values
-    if spec.dtype == "date":
-        return raw.map(_as_date).astype(object)
-    return raw.map(_as_text).astype(object)
+def _parse_columns(columns: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Columns of raw cells parsed in one ``parse_numbers`` call, (values, ambiguous) per column.
+
+    ``parse_numbers`` costs a millisecond or two a call, nearly whatever its length (a fixed chain of
+    pandas string operations), so a workbook's number columns are parsed together, not one call each."""
+    if not columns:
+        return []
+    parsed = parse_numbers(pd.Series(np.concatenate(columns), dtype=object))
+    values, ambiguous = parsed.values.to_numpy(dtype=object), parsed.ambiguous.to_numpy(dtype=bool)
+    ends = np.cumsum([len(c) for c in columns])
+    return [(values[end - len(c):end], ambiguous[end - len(c):end]) for c, end in zip(columns, ends)]
 
 
-def _read_data_sheet(ctx: _Ctx, data: WorkbookData, book: Any, sheet: str, actual: str) -> None:
-    """Read one data sheet into ``data.frames[sheet]`` (and typed values, letters, problems)."""
+def _convert(raw: pd.DataFrame, specs: list[contract.ColumnSpec],
+             numbers: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Raw cells (one column per found spec, named by it) -> canonical values: numbers as parsed,
+    text stripped, dates read. A date column goes through ``map``, which infers its dtype as it
+    always did (datetimes become Timestamps); text is str or NaN whichever way it is mapped."""
+    texts = [s.name for s in specs if s.dtype not in NUMBER_DTYPES and s.dtype != "date"]
+    dates = {s.name: raw[s.name].map(_as_date).to_numpy(dtype=object) for s in specs if s.dtype == "date"}
+    text = _AS_TEXT(raw[texts].to_numpy(dtype=object)) if texts else None
+    return numbers | dates | {name: text[:, i] for i, name in enumerate(texts)}
+
+
+def _shown(raw: pd.DataFrame, percent: np.ndarray,
+           specs: list[contract.ColumnSpec]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(raw, typed): each value as the steward typed it, and percent-formatted numbers of number
+    columns read as the steward sees them (0.7318 shown as 73,18% -> 73.18, typed '73,18%').
+    ``map`` infers each typed column's dtype as it always did (a blank beside text is NaN)."""
+    shown = raw.map(_as_typed)
+    if not percent.any():
+        return raw, shown
+    for i, spec in enumerate(specs):
+        is_pct = pd.Series(percent[:, i], index=raw.index)
+        if spec.dtype in NUMBER_DTYPES and is_pct.any():
+            raw[spec.name] = _as_percent_points(raw[spec.name], is_pct)
+            as_seen = raw[spec.name][is_pct].map(_as_typed).astype(object) + "%"
+            shown[spec.name] = shown[spec.name].where(~is_pct, as_seen)
+    return raw, shown
+
+
+@dataclass
+class _Layout:
+    """One data sheet found and cut to its contract columns, its numbers not parsed yet (the numbers
+    of all sheets are parsed in one call). A missing sheet is a layout with only its problem."""
+
+    sheet: str
+    problems: list[dict[str, Any]]
+    specs: tuple[contract.ColumnSpec, ...] = ()
+    found: list[contract.ColumnSpec] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)
+    raw: pd.DataFrame | None = None  # one column per found spec (canonical name), indexed by Excel row
+    shown: pd.DataFrame | None = None  # the same cells as typed
+
+    @property
+    def numbers(self) -> list[contract.ColumnSpec]:
+        return [s for s in self.found if s.dtype in NUMBER_DTYPES]
+
+
+def _locate(ctx: _Ctx, data: WorkbookData, sheet: str, actual: str) -> _Layout:
+    """Find a data sheet's header and contract columns and cut its non-blank rows; the problems met
+    (bounds, missing columns, formulas without values) are kept on the layout, in order."""
+    ctx = replace(ctx, problems=[])
     specs = contract.columns(data.kind, sheet, data.version)
-    rows, flags = _cell_rows(ctx, book, actual, percent=True)
+    rows, marks = _rows(ctx, actual, percent=True)
     header_i, pos = _find_header(rows, [s.header for s in specs])
     header_row = header_i + 1
     data.header_rows[sheet] = header_row
@@ -345,36 +644,47 @@ def _read_data_sheet(ctx: _Ctx, data: WorkbookData, book: Any, sheet: str, actua
             ctx.problems.append(_column_missing(ctx, sheet, spec.header, header_row, header_values, known))
     found = [s for s in specs if _norm(s.header) in pos]
     cols = {s.header: pos[_norm(s.header)] for s in found}
-    grid = pd.DataFrame(rows[header_row:], dtype=object)
-    grid.index = range(header_row + 1, header_row + 1 + len(grid))
-    grid = grid.reindex(columns=range(max(len(header_values), 1)))
-    percent = pd.DataFrame(flags[header_row:], index=grid.index, dtype=bool).reindex(columns=grid.columns,
-                                                                                     fill_value=False)
-    has_formula = _formula_problems(ctx, sheet, actual, grid, cols)
-    body = grid[list(cols.values())] if cols else grid.iloc[:, :0]
-    keep = ~body.map(is_blank).all(axis=1) | has_formula if len(body.columns) else has_formula
-    body = body[keep]
-    letters = {s.name: get_column_letter(cols[s.header] + 1) for s in found}
-    frame = {"_row": body.index.to_numpy(dtype="int64")}
-    typed = {"_row": body.index.to_numpy(dtype="int64")}
-    for spec in specs:
-        if spec in found:
-            raw = body[cols[spec.header]]
-            shown = raw.map(_as_typed)
-            is_pct = percent.loc[body.index, cols[spec.header]]
-            if spec.dtype in ("number", "int") and is_pct.any():  # read as the steward sees it: 73,18%
-                raw = _as_percent_points(raw, is_pct)
-                shown = shown.where(~is_pct, raw[is_pct].map(_as_typed).astype(object) + "%")
-            frame[spec.name] = _convert(ctx, sheet, spec, letters[spec.name], raw).to_numpy(dtype=object)
-            typed[spec.name] = shown.to_numpy(dtype=object)
-        else:
-            frame[spec.name] = np.full(len(body), np.nan, dtype=object)
-            typed[spec.name] = np.full(len(body), None, dtype=object)
-    data.frames[sheet] = pd.DataFrame(frame)
-    data.typed[sheet] = pd.DataFrame(typed)
-    data.columns[sheet] = letters
-    if body.empty and sheet in SHEETS_REQUIRING_DATA and found:
+    positions = [cols[s.header] for s in found]
+    cells = _block(rows, header_row, len(header_values))
+    excel_rows = np.arange(header_row + 1, header_row + 1 + len(cells), dtype="int64")
+    has_formula = _formula_problems(ctx, sheet, cells, header_row, cols, marks.formulas)
+    picked = cells[:, positions]
+    keep = has_formula | ~_IS_BLANK(picked).astype(bool).all(axis=1)
+    raw = pd.DataFrame(picked[keep], index=pd.Index(excel_rows[keep]), columns=[s.name for s in found])
+    raw, shown = _shown(raw, _percent_flags(picked[keep], excel_rows[keep], positions, marks.percent), found)
+    return _Layout(sheet=sheet, problems=ctx.problems, specs=specs, found=found, raw=raw, shown=shown,
+                   letters={s.name: get_column_letter(cols[s.header] + 1) for s in found})
+
+
+def _finish(ctx: _Ctx, data: WorkbookData, layout: _Layout, parsed: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """Report a located sheet's problems (ambiguous numbers after those met locating it, as a sheet
+    is read top to bottom) and store its frames; ``parsed``: its number columns, in order."""
+    ctx.problems.extend(layout.problems)
+    if layout.raw is None:
+        return
+    sheet, raw, index = layout.sheet, layout.raw, layout.raw.index
+    for spec, (_, ambiguous) in zip(layout.numbers, parsed):
+        if ambiguous.any():
+            _ambiguous_problems(ctx, sheet, spec, layout.letters[spec.name], raw[spec.name],
+                                pd.Series(ambiguous, index=index))
+    converted = _convert(raw, layout.found, {s.name: values for s, (values, _) in zip(layout.numbers, parsed)})
+    rows = index.to_numpy(dtype="int64")
+    data.frames[sheet] = pd.DataFrame({"_row": rows} | {
+        s.name: converted.get(s.name, np.full(len(rows), np.nan, dtype=object)) for s in layout.specs})
+    data.typed[sheet] = pd.DataFrame({"_row": rows} | {
+        s.name: layout.shown[s.name].to_numpy(dtype=object) if s in layout.found
+        else np.full(len(rows), None, dtype=object) for s in layout.specs})
+    data.columns[sheet] = layout.letters
+    if raw.empty and sheet in SHEETS_REQUIRING_DATA and layout.found:
         ctx.problems.append(problem("sheet_empty", file=ctx.name, sheet=sheet))
+
+
+def _read_data_sheets(ctx: _Ctx, data: WorkbookData, layouts: list[_Layout]) -> None:
+    """Parse the numbers of every located sheet at once, then finish the sheets in order."""
+    columns = [layout.raw[s.name].to_numpy(dtype=object) for layout in layouts for s in layout.numbers]
+    parsed = iter(_parse_columns(columns))
+    for layout in layouts:
+        _finish(ctx, data, layout, [next(parsed) for _ in layout.numbers])
 
 
 # -- Identitas ------------------------------------------------------------------------------------
@@ -395,8 +705,10 @@ def _version_text(value: Any) -> str | None:
     return f"{text}.0" if text.isdigit() else text
 
 
-def _typed_identity(ctx: _Ctx, spec: contract.ColumnSpec, row: int | None, letter: str, value: Any) -> Any:
+def _typed_identity(ctx: _Ctx, spec: contract.ColumnSpec, row: int | None, letter: str, value: Any,
+                    number: Any) -> Any:
     """The typed value of one Identitas field (None when blank), reporting a value that cannot be typed.
+    ``number``: the value as ``parse_numbers`` reads it (used for whole-number fields).
 
     Only typing happens here: whether a field is required, a known unit or a supported version is the
     identity schema's (``schemas.identity``), checked by the validator. A whole number outside
@@ -405,7 +717,6 @@ def _typed_identity(ctx: _Ctx, spec: contract.ColumnSpec, row: int | None, lette
     if is_blank(value):
         return None
     if spec.dtype == "int":
-        number = parse_numbers(pd.Series([value], dtype=object)).values.iloc[0]
         low, high = contract.IDENTITY_BOUNDS.get(spec.name, (-np.inf, np.inf))
         if not isinstance(number, float) or not number.is_integer() or not low <= number <= high:
             _identity_error(ctx, spec, row, letter, value)
@@ -436,9 +747,9 @@ def _identity_cells(rows: list[tuple]) -> tuple[int, int, int, dict[str, tuple[i
     return header_i + 1, field_col, value_col, labels
 
 
-def _read_identity(ctx: _Ctx, data: WorkbookData, book: Any, actual: str) -> bool:
+def _read_identity(ctx: _Ctx, data: WorkbookData, actual: str) -> bool:
     """Fill ``data.identity``; False when the template version is unsupported (stop reading)."""
-    rows = _rows(ctx, book, actual)
+    rows, marks = _rows(ctx, actual, percent=False)
     header_row, field_col, value_col, labels = _identity_cells(rows)
     letter = get_column_letter(value_col + 1)
     data.columns[contract.IDENTITY_SHEET] = {"field": get_column_letter(field_col + 1), "value": letter}
@@ -458,9 +769,14 @@ def _read_identity(ctx: _Ctx, data: WorkbookData, book: Any, actual: str) -> boo
                 column=contract.IDENTITY_HEADERS[1], cell=f"{letter}{version_at[0]}", value=version,
                 supported=", ".join(contract.supported_versions())))
             return False
-    formulas = ctx.formulas.get(actual, {})
-    for spec in contract.identity_fields(data.kind, data.version if version_at else None):
-        row, value = labels.get(_norm(spec.header), (None, None))
+    formulas = marks.formulas
+    fields = contract.identity_fields(data.kind, data.version if version_at else None)
+    cells = {spec.name: labels.get(_norm(spec.header), (None, None)) for spec in fields}
+    ints = [spec.name for spec in fields if spec.dtype == "int"]
+    parsed = _parse_columns([np.array([cells[name][1]], dtype=object) for name in ints])
+    numbers = {name: values[0] for name, (values, _) in zip(ints, parsed)}
+    for spec in fields:
+        row, value = cells[spec.name]
         if row is not None:
             data.identity_rows[spec.name] = row
             if (row, value_col + 1) in formulas and value is None:
@@ -469,18 +785,18 @@ def _read_identity(ctx: _Ctx, data: WorkbookData, book: Any, actual: str) -> boo
                                             value=formulas[(row, value_col + 1)]))
                 continue
         data.identity_typed[spec.name] = _as_typed(value)
-        data.identity[spec.name] = _typed_identity(ctx, spec, row, letter, value)
+        data.identity[spec.name] = _typed_identity(ctx, spec, row, letter, value, numbers.get(spec.name))
     return True
 
 
 # -- the whole workbook -----------------------------------------------------------------------------
 
-def _sheet_names(book: Any) -> dict[str, str]:
+def _sheet_names(book: CalamineWorkbook) -> dict[str, str]:
     """Normalised sheet name -> actual name (sheet names tolerate case and spaces)."""
-    return {_norm(name): name for name in book.sheetnames}
+    return {_norm(name): name for name in book.sheet_names}
 
 
-def _decide_kind(ctx: _Ctx, sheets: dict[str, str], book: Any) -> contract.WorkbookKind | None:
+def _decide_kind(ctx: _Ctx, sheets: dict[str, str]) -> contract.WorkbookKind | None:
     """Kinerja -> bulanan, Indikator -> rencana; else the kind the file name states (its key sheet missing)."""
     for sheet, kind in KIND_SHEETS.items():
         if _norm(sheet) in sheets:
@@ -490,62 +806,106 @@ def _decide_kind(ctx: _Ctx, sheets: dict[str, str], book: Any) -> contract.Workb
         return named
     ctx.problems.append(problem(
         "sheet_missing", file=ctx.name, wanted="'Indikator' (Rencana Tahunan) atau 'Kinerja' (Laporan Bulanan)",
-        found=", ".join(book.sheetnames)))
+        found=", ".join(ctx.book.sheet_names)))
     return None
 
 
-def _read_book(ctx: _Ctx, data: WorkbookData, book: Any) -> None:
-    sheets = _sheet_names(book)
-    data.kind = _decide_kind(ctx, sheets, book)
+def _missing(ctx: _Ctx, sheet: str) -> _Layout:
+    """The layout of a contract sheet the workbook lacks: only its ``sheet_missing`` problem."""
+    return _Layout(sheet, [problem("sheet_missing", file=ctx.name, sheet=sheet, wanted=f"'{sheet}'",
+                                   found=", ".join(ctx.book.sheet_names))])
+
+
+def _read_book(ctx: _Ctx, data: WorkbookData) -> None:
+    """Identitas first (its template version decides the column map), then the data sheets in the
+    contract's order: each located, the numbers of all parsed at once, then each finished."""
+    sheets = _sheet_names(ctx.book)
+    data.kind = _decide_kind(ctx, sheets)
     if data.kind is None:
         return
     identity_sheet = sheets.get(_norm(contract.IDENTITY_SHEET))
     if identity_sheet is None:
         ctx.problems.append(problem("sheet_missing", file=ctx.name, sheet=contract.IDENTITY_SHEET,
-                                    wanted=f"'{contract.IDENTITY_SHEET}'", found=", ".join(book.sheetnames)))
+                                    wanted=f"'{contract.IDENTITY_SHEET}'", found=", ".join(ctx.book.sheet_names)))
         data.identity["template_version"] = contract.current_version()
-    elif not _read_identity(ctx, data, book, identity_sheet):
+    elif not _read_identity(ctx, data, identity_sheet):
         return
-    for sheet in contract.data_sheets(data.kind):
-        actual = sheets.get(_norm(sheet))
-        if actual is None:
-            ctx.problems.append(problem("sheet_missing", file=ctx.name, sheet=sheet, wanted=f"'{sheet}'",
-                                        found=", ".join(book.sheetnames)))
-            continue
-        _read_data_sheet(ctx, data, book, sheet, actual)
+    layouts = [_locate(ctx, data, sheet, sheets[_norm(sheet)]) if _norm(sheet) in sheets else _missing(ctx, sheet)
+               for sheet in contract.data_sheets(data.kind)]
+    _read_data_sheets(ctx, data, layouts)
 
 
-def read_workbook(path: Path, max_bytes: int | None = None, max_uncompressed: int | None = None) -> WorkbookData:
+def _context(name: str, content: bytes, book: CalamineWorkbook, archive: zipfile.ZipFile,
+             problems: list[dict]) -> _Ctx:
+    """Where each sheet's XML is and which cell styles are percentages (small parts, read once)."""
+    targets = _workbook_targets(archive)
+    return _Ctx(name=name, content=content, book=book, archive=archive, parts=_sheet_parts(archive, targets),
+                percent_styles=_percent_styles(archive, targets.get("styles")), problems=problems)
+
+
+def _corrupt(data: WorkbookData, exc: Exception) -> None:
+    """Leave only ``file_corrupt`` in ``data``: what was read before the damaged part is not the
+    workbook's content (calamine parses a sheet when it is asked for, so that may be Identitas)."""
+    data.kind = None
+    for part in (data.identity, data.identity_rows, data.identity_typed, data.frames, data.typed, data.columns,
+                 data.header_rows):
+        part.clear()
+    data.problems[:] = [problem("file_corrupt", file=data.file_name, detail=_short(exc))]
+
+
+def _interrupt(exc: BaseException) -> bool:
+    """An interrupt to pass on, not damage to report. Damage is any other exception, a Rust panic in
+    calamine included: pyo3 raises those as ``PanicException``, a ``BaseException``."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
+def _read_content(data: WorkbookData, content: bytes, archive: zipfile.ZipFile) -> None:
+    """Parse the checked bytes into ``data``; a damaged package becomes ``file_corrupt``."""
+    try:
+        book = _open_book(content)
+    except BaseException as exc:  # calamine raises its own types (and zip/XML errors) for a damaged package
+        if _interrupt(exc):
+            raise
+        _corrupt(data, exc)
+        return
+    try:
+        _read_book(_context(data.file_name, content, book, archive, data.problems), data)
+    except BaseException as exc:  # a damaged part found while reading: still the steward's file, not our bug
+        if _interrupt(exc):
+            raise
+        _corrupt(data, exc)
+    finally:
+        book.close()
+
+
+def read_workbook(path: Path | str, max_bytes: int | None = None, max_uncompressed: int | None = None,
+                  content: bytes | None = None) -> WorkbookData:
     """Read a plan or monthly workbook; never raises for a bad file (problems say what is wrong).
 
     ``max_bytes`` rejects larger files unread; ``max_uncompressed`` bounds the zip's declared
-    uncompressed size (default ``100 x max_bytes``, or 512 MiB without ``max_bytes``).
+    uncompressed size (default ``100 x max_bytes``, or 512 MiB without ``max_bytes``). ``content``:
+    the file's bytes when the caller has read them already (to hash and parse the same bytes); the
+    file at ``path`` is then not opened, ``path`` only names it in messages. Without ``content``
+    the file is read once. ``sha256`` is the hash of those bytes (None when too large to read).
     """
     path = Path(path)
     data = WorkbookData(path=path)
-    first = _check_container(path, max_bytes, max_uncompressed)
-    if first is not None:
-        data.problems.append(first)
-        if first["rule_id"] != "file_too_large":
-            data.sha256 = sha256_file(path)
+    size = len(content) if content is not None else path.stat().st_size
+    too_large = _size_problem(path.name, size, max_bytes)
+    if too_large is not None:
+        data.problems.append(too_large)
         return data
-    data.sha256 = sha256_file(path)
-    ctx = _Ctx(name=path.name, formulas={}, problems=data.problems)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged package
-        data.problems.append(problem("file_corrupt", file=path.name, detail=_short(exc)))
+    if content is None:
+        content = path.read_bytes()
+    archive = _open_archive(path.name, content, max_bytes, max_uncompressed)
+    if isinstance(archive, dict):
+        data.problems.append(archive)
+        if archive["rule_id"] != "file_too_large":
+            data.sha256 = hashlib.sha256(content).hexdigest()
         return data
-    try:
-        if _has_formulas(path):
-            wanted = {_norm(s) for kind_sheets in contract.SHEETS.values() for s in kind_sheets}
-            ctx.formulas = _formula_cells(path, [s for s in book.sheetnames if _norm(s) in wanted])
-        _read_book(ctx, data, book)
-    except Exception as exc:  # a damaged part found while reading: still the steward's file, not our bug
-        data.problems.append(problem("file_corrupt", file=path.name, detail=_short(exc)))
-        data.kind = None
-    finally:
-        book.close()
+    data.sha256 = hashlib.sha256(content).hexdigest()
+    with archive:
+        _read_content(data, content, archive)
     return data
 
 

@@ -1,10 +1,15 @@
 """Reading workbooks (sources.workbook): layout tolerance, row numbers, bounded reading."""
 from __future__ import annotations
 
+import hashlib
+import re
 import zipfile
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import sources.workbook as reader
 from schemas import contract
@@ -99,7 +104,8 @@ def test_a_formula_without_cached_value_is_found_and_one_with_a_value_is_read(tm
 def test_an_oversized_file_is_rejected_without_being_opened(tmp_path: Path, monkeypatch) -> None:
     path = write_monthly(tmp_path)
     opened = []
-    monkeypatch.setattr(reader, "load_workbook", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(reader, "_open_book", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self))
     data = read_workbook(path, max_bytes=path.stat().st_size - 1)
     assert rule_ids(data) == ["file_too_large"]
     assert opened == [] and data.sha256 is None
@@ -187,3 +193,208 @@ def test_a_percent_formatted_number_is_read_as_the_steward_sees_it(tmp_path: Pat
     assert kinerja.loc[1, "numerator"] == 15.0, "a number without a % format is unchanged"
     assert kinerja.loc[2, "indicator_code"] == "IKU-SAMPEL-OBAT-UJI", "a code under a % format is not a number"
     assert pd.isna(kinerja.loc[3, "numerator"]), "a blank under a % format stays blank"
+
+
+def _rewrite_sheet(path: Path, member: str, edit: Callable[[str], str]) -> Path:
+    """Edit one part's XML in place: what Excel writes and openpyxl cannot (cached formula values,
+    error values, shared strings)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[member] = edit(parts[member].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def _cell(ref: str, xml: str) -> Callable[[str], str]:
+    """Replace the cell ``ref`` of a sheet's XML with ``xml``."""
+    return lambda sheet: re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', xml, sheet, count=1)
+
+
+KINERJA_XML = "xl/worksheets/sheet2.xml"  # the template writes Identitas first, then the data sheets in order
+
+
+def test_bytes_already_read_are_parsed_and_hashed_without_opening_the_path(tmp_path: Path) -> None:
+    path = write_monthly(tmp_path)
+    content = path.read_bytes()
+    elsewhere = tmp_path / "tidak-ada" / path.name  # never opened: it does not exist
+    data = read_workbook(elsewhere, content=content)
+    assert data.problems == [] and data.sha256 == hashlib.sha256(content).hexdigest()
+    assert data.file_name == path.name
+    from_file = read_workbook(path)
+    assert from_file.sha256 == data.sha256 and from_file.identity == data.identity
+    for sheet, frame in from_file.frames.items():
+        pd.testing.assert_frame_equal(frame, data.frames[sheet])
+        pd.testing.assert_frame_equal(from_file.typed[sheet], data.typed[sheet])
+    too_large = read_workbook(elsewhere, max_bytes=len(content) - 1, content=content)
+    assert rule_ids(too_large) == ["file_too_large"] and too_large.sha256 is None
+
+
+def test_a_file_is_read_from_disk_once(tmp_path: Path, monkeypatch) -> None:
+    path = write_monthly(tmp_path)
+    reads = []
+    read_bytes = Path.read_bytes
+
+    def read_and_remove(self: Path) -> bytes:
+        """Read the file, then remove it: any second look at the disk would fail."""
+        content = read_bytes(self)
+        reads.append(self)
+        self.unlink()
+        return content
+
+    monkeypatch.setattr(Path, "read_bytes", read_and_remove)
+    data = read_workbook(path)
+    assert reads == [path] and data.problems == [] and data.kind == contract.MONTHLY
+
+
+def _percent_formats(book) -> None:
+    """Built-in and custom percent formats, and two formats that print a literal % (no scaling)."""
+    kinerja = book["Kinerja"]
+    kinerja["B3"], kinerja["B3"].number_format = 0.75, "0%"  # built-in format 9
+    kinerja["B4"], kinerja["B4"].number_format = 0.2625, "0.0%;[Red]-0.0%"
+    kinerja["C2"].number_format = '0" %"'  # 98 shown as "98 %": the value is 98
+    kinerja["D2"].number_format = "0\\%"
+
+
+def test_percent_formats_are_told_from_formats_that_print_a_percent_sign(tmp_path: Path) -> None:
+    data = read_workbook(damage(write_monthly(tmp_path), _percent_formats))
+    assert data.problems == []
+    kinerja, typed = data.frames["Kinerja"], data.typed["Kinerja"]
+    assert kinerja["realisasi"].tolist()[1:3] == [75.0, 26.25]
+    assert typed["realisasi"].tolist()[1:3] == ["75%", "26,25%"]
+    assert (kinerja.loc[0, "numerator"], kinerja.loc[0, "denominator"]) == (98.0, 100.0), "a quoted % is text"
+
+
+def _percent_outside_the_contract(book) -> None:
+    book["Kinerja"]["F3"].number_format = "0.00%"  # Kendala: text under a percent format
+    book["Petunjuk"]["A1"].number_format = "0%"  # a sheet the reader does not read
+    book["Kinerja"].column_dimensions["I"].number_format = "0%"
+
+
+def test_a_percent_style_without_a_percent_number_in_the_contract_changes_nothing(tmp_path: Path) -> None:
+    path = write_monthly(tmp_path)
+    plain = read_workbook(path)
+    styled = read_workbook(damage(path, _percent_outside_the_contract))
+    assert styled.problems == []
+    for sheet, frame in plain.frames.items():
+        pd.testing.assert_frame_equal(frame, styled.frames[sheet])
+        pd.testing.assert_frame_equal(plain.typed[sheet], styled.typed[sheet])
+
+
+def test_a_percent_format_on_a_whole_column_is_read_cell_by_cell(tmp_path: Path) -> None:
+    def edit(book) -> None:
+        ws = book["Kinerja"]
+        ws.column_dimensions["B"].number_format = "0.00%"
+        for row in [2, *range(6, 2000)]:  # B2 and empty cells far below the data
+            ws.cell(row, 2).number_format = "0.00%"
+        ws["B2"] = 0.98
+
+    data = read_workbook(damage(write_monthly(tmp_path), edit))
+    assert data.problems == []
+    assert data.frames["Kinerja"]["realisasi"].tolist()[:3] == [98.0, 75.0, 26.0]
+    assert data.frames["Kinerja"]["_row"].tolist() == [2, 3, 4, 5], "formatted empty rows are not data rows"
+
+
+def test_formulas_without_cached_values_are_found_wherever_they_are(tmp_path: Path) -> None:
+    def edit(book) -> None:
+        book["Identitas"]["B4"] = "=3+3"
+        book["Kinerja"]["B9"] = "=SUM(B2:B5)"  # below the data, in a row holding nothing else
+
+    data = read_workbook(damage(write_monthly(tmp_path), edit))
+    assert [(p["rule_id"], p["sheet"], p["cell"], p["value"]) for p in data.problems] == [
+        ("formula_without_value", "Identitas", "B4", "=3+3"),
+        ("formula_without_value", "Kinerja", "B9", "=SUM(B2:B5)")]
+    assert "month" not in data.identity
+    assert data.frames["Kinerja"]["_row"].tolist() == [2, 3, 4, 5, 9], "the formula's row is kept to point at"
+
+
+def test_cached_formula_values_are_read_and_shared_formulas_keep_their_text(tmp_path: Path) -> None:
+    path = _rewrite_sheet(write_monthly(tmp_path), KINERJA_XML, lambda xml: _cell(
+        "B4", '<c r="B4"><f t="shared" si="0"/></c>')(_cell(
+        "B3", '<c r="B3"><f t="shared" ref="B3:B4" si="0">C3*5</f><v>75</v></c>')(_cell(
+        "B2", '<c r="B2"><f>D2*0+98</f><v>98</v></c>')(xml))))
+    data = read_workbook(path)
+    assert [(p["rule_id"], p["cell"], p["value"]) for p in data.problems] == [
+        ("formula_without_value", "B4", "=C4*5")], "the shared formula's follower, as Excel shows it"
+    assert data.frames["Kinerja"]["realisasi"].tolist()[:2] == [98.0, 75.0]
+
+
+def test_error_values_are_read_as_the_text_excel_shows(tmp_path: Path) -> None:
+    path = _rewrite_sheet(write_monthly(tmp_path), KINERJA_XML, _cell(
+        "B2", '<c r="B2" t="e"><f>C2/0</f><v>#DIV/0!</v></c>'))
+    data = read_workbook(path)
+    assert data.problems == []
+    assert data.frames["Kinerja"].loc[0, "realisasi"] == "#DIV/0!", "not a number: the schema reports it"
+    assert data.typed["Kinerja"].loc[0, "realisasi"] == "#DIV/0!"
+
+
+def _to_shared_strings(path: Path) -> Path:
+    """Store the texts as Excel does (a shared string table), not inline as openpyxl does."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    strings: dict[str, int] = {}
+
+    def shared(match: re.Match) -> str:
+        index = strings.setdefault(match.group(2), len(strings))
+        return f'<c{match.group(1)} t="s"><v>{index}</v></c>'
+
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        parts[name] = re.sub(r'<c([^>]*?) t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>', shared,
+                             parts[name].decode()).encode()
+    items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in strings)
+    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                     f"{items}</sst>").encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml" Id="rIdStrings"/></Relationships>'))
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_a_workbook_saved_with_shared_strings_reads_the_same(tmp_path: Path) -> None:
+    inline = read_workbook(write_monthly(tmp_path / "inline"))
+    shared = read_workbook(_to_shared_strings(write_monthly(tmp_path / "shared")))
+    assert shared.problems == [] and shared.identity == inline.identity
+    for sheet, frame in inline.frames.items():
+        pd.testing.assert_frame_equal(frame, shared.frames[sheet])
+
+
+def test_values_have_the_types_the_conversion_expects(tmp_path: Path) -> None:
+    data = read_workbook(write_monthly(tmp_path))
+    assert data.identity["sent_date"] == datetime(2023, 7, 5).date()
+    assert data.identity_typed["sent_date"] == "05/07/2023" and data.identity_typed["year"] == "2023"
+    assert data.frames["Penindakan"].loc[0, "stage_date"] == pd.Timestamp(2023, 6, 15)
+    assert data.typed["Sampling"].loc[0, "sampled"] == "10", "a whole number is shown without ',0'"
+    sampled = data.frames["Sampling"].loc[0, "sampled"]
+    assert type(sampled) is float and sampled == 10.0
+    assert data.frames["Anggaran"]["expense_type"].tolist() == ["52", "52"], "a code typed as a number is text"
+
+
+@pytest.mark.parametrize("cell", [
+    pytest.param("XFD1048576", id="a value in the last cell of the sheet (calamine would abort the process)"),
+    pytest.param("XFD300", id="a value far to the right, many rows down"),
+])
+def test_values_far_apart_are_read_within_the_bounds(tmp_path: Path, cell: str) -> None:
+    data = read_workbook(damage(write_monthly(tmp_path), lambda b: b["Kinerja"].__setitem__(cell, "x")))
+    too_large = cell == "XFD1048576"
+    assert rule_ids(data) == (["file_too_large"] if too_large else [])
+    assert data.frames["Kinerja"]["_row"].tolist() == [2, 3, 4, 5]
+
+
+def test_a_value_beyond_the_column_bound_is_ignored(tmp_path: Path) -> None:
+    data = read_workbook(damage(write_monthly(tmp_path), lambda b: b["Kinerja"].__setitem__("BZ3", "catatan")))
+    assert data.problems == [] and data.frames["Kinerja"]["_row"].tolist() == [2, 3, 4, 5]
+
+
+def test_a_damaged_sheet_leaves_only_file_corrupt(tmp_path: Path) -> None:
+    path = _rewrite_sheet(write_monthly(tmp_path), KINERJA_XML, lambda xml: xml[: len(xml) // 2])
+    data = read_workbook(path)
+    assert rule_ids(data) == ["file_corrupt"] and data.kind is None
+    assert data.identity == {} and data.frames == {}, "nothing half-read is handed on"
+    assert len(data.sha256) == 64
