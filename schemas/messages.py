@@ -4,7 +4,10 @@ One table (``RULES``) for reading problems, schema checks and cross-sheet rules 
 generator, the validator and the feedback workbook agree on ids and wording. A problem is one dict
 (``PROBLEM_COLUMNS``): where (file, sheet, row, column as printed, cell), the value as typed, what is
 wrong and what was expected. Messages start with their location and always name the file.
-Templates use ``str.format`` fields; the caller supplies every field a template names.
+Templates use ``str.format`` fields; the caller supplies every field a template names. Every text a
+problem carries is bounded (a 1 MB cell or header is cut, never echoed whole into the JSON, the audit
+and the feedback): the value and the location at ``MAX_VALUE_CHARS``, each template field at
+``MAX_PARAM_CHARS``, the message and the expectation at ``MAX_TEXT_CHARS``.
 """
 from __future__ import annotations
 
@@ -18,8 +21,12 @@ Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 
-#: Longest value quoted back to the steward (a pasted essay is cut).
+#: Longest value quoted back to the steward (a pasted essay is cut); also the file, sheet, column and cell.
 MAX_VALUE_CHARS = 120
+#: Longest text filled into a template field (a list of headers or sheet names, a value inside a sentence).
+MAX_PARAM_CHARS = 200
+#: Longest message or expectation (its fields are bounded already; this bounds their sum).
+MAX_TEXT_CHARS = 800
 #: Columns of a problems frame (docs/architecture.md), in display order.
 PROBLEM_COLUMNS = ("rule_id", "severity", "sheet", "row", "column", "cell", "value", "message", "expected")
 
@@ -48,6 +55,11 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
     _r("file_corrupt", ERROR,
        "berkas .xlsx ini rusak dan tidak dapat dibuka ({detail}).",
        "berkas .xlsx yang utuh: buka di Excel, simpan ulang, lalu kirim kembali"),
+    _r("file_macro", ERROR,
+       "berkas ini berisi makro (VBA atau lembar makro Excel 4.0) atau berformat buku kerja bermakro .xlsm; "
+       "berkas bermakro tidak dibuka dan tidak diterima.",
+       "berkas .xlsx tanpa makro dari templat SAKIP (di Excel: Simpan Sebagai > 'Excel Workbook (*.xlsx)'; makro "
+       "tidak ikut tersimpan)"),
     _r("file_encrypted", ERROR,
        "berkas ini terkunci kata sandi (terenkripsi) atau berformat Excel lama .xls, sehingga tidak dapat dibaca.",
        "berkas .xlsx tanpa kata sandi: hapus kata sandi (File > Info > Protect Workbook), lalu Simpan Sebagai "
@@ -55,12 +67,25 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
     _r("file_too_large", ERROR,
        "ukuran berkas{what} {size} melebihi batas {limit}; berkas tidak dibaca.",
        "berkas templat tanpa gambar atau lampiran, paling besar {limit}"),
+    _r("file_is_link", ERROR,
+       "berkas ini adalah tautan (symbolic link) ke luar kotak masuk, bukan berkas yang dikirim; tautan tidak "
+       "diikuti, tidak dibaca dan tidak disimpan.",
+       "berkas .xlsx itu sendiri di folder unit Anda, bukan tautan atau pintasan ke berkas di tempat lain"),
+    _r("file_outside_unit_folder", ERROR,
+       "berkas ini diletakkan langsung di kotak masuk, di luar folder unit mana pun, sehingga pengirimnya tidak "
+       "diketahui; berkas tidak diperiksa dan tidak dimuat (disimpan di karantina).",
+       "kirim berkas melalui folder unit Anda sendiri, mis. BPOM-KPG/BPOM-KPG_2023-06.xlsx"),
     _r("template_version_unsupported", ERROR,
        "versi templat '{value}' tidak didukung.",
        "templat versi {supported}: unduh templat terbaru dan salin data Anda ke dalamnya"),
     _r("sheet_missing", ERROR,
        "lembar {wanted} tidak ditemukan. Lembar yang ada: {found}.",
        "lembar {wanted} seperti di templat (jangan dihapus atau diganti namanya)"),
+    _r("sheet_name_duplicate", ERROR,
+       "nama lembar '{first}' dan '{second}' sama bila huruf besar/kecil dan spasi diabaikan{hidden}, sehingga "
+       "tidak jelas lembar mana yang dimaksud; berkas tidak dibaca.",
+       "satu lembar untuk setiap nama: hapus atau ganti nama lembar yang tidak dipakai (lembar tersembunyi "
+       "ditampilkan dengan klik kanan pada tab lembar > Unhide)"),
     _r("sheet_empty", ERROR,
        "lembar '{sheet}' tidak berisi data (hanya judul kolom).",
        "paling sedikit satu baris data di bawah judul kolom"),
@@ -77,6 +102,13 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
        "nilai '{value}' di kolom '{header}' tidak jelas: bisa berarti {as_thousands} (ribuan) atau {as_decimal} "
        "(desimal).",
        "angka tanpa pemisah ribuan (mis. {plain}) atau sel berformat angka Excel"),
+    _r("number_not_finite", ERROR,
+       "nilai '{value}' di kolom '{header}' tidak dapat dipakai sebagai angka (tak hingga, terlalu besar, atau "
+       "NaN yang berarti bukan angka).",
+       _NUMBER_EXPECTED),
+    _r("date_invalid", ERROR,
+       "nilai '{value}' di kolom '{header}' bukan tanggal yang dapat dibaca.",
+       "tanggal dengan urutan hari/bulan/tahun, mis. 15/06/2023, atau sel berformat tanggal Excel"),
     _r("identity_invalid", ERROR,
        "isian '{label}' {problem}.",
        "{expected_text}"),
@@ -221,6 +253,9 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
 #: or the period had not begun. A file rejected for these alone is checked again when collected again
 #: (an identical file is otherwise a no-op).
 CONTEXT_RULES = frozenset({"plan_missing", "period_before_plan", "period_future"})
+#: Errors about the file's name or where it was put, not its content: fixed by renaming the file or
+#: sending it through the right folder, so the same bytes must stay sendable (checked again).
+CHANNEL_RULES = frozenset({"unit_mismatch_filename", "period_mismatch_filename", "file_outside_unit_folder"})
 
 
 def identity_invalid_params(label: str, dtype: str, typed: Any = None, *, found: bool = True,
@@ -233,6 +268,7 @@ def identity_invalid_params(label: str, dtype: str, typed: Any = None, *, found:
     if typed is None:
         where = "kosong" if found else "tidak ditemukan di lembar Identitas"
         return {"label": label, "problem": where, "expected_text": f"isian '{label}' diisi"}
+    typed = clip(str(typed), MAX_VALUE_CHARS, at_item=False)
     if dtype == "int":
         low, high = bounds or (0, 0)
         return {"label": label, "problem": f"bernilai '{typed}', bukan bilangan bulat {low}-{high}",
@@ -266,6 +302,28 @@ def fmt_rupiah(value: Any) -> str:
     return f"Rp {fmt_number(value, 0)}" if pd.notna(value) else "kosong"
 
 
+def clip(text: str, limit: int, at_item: bool = True) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in '...'; a list ('a, b, c') is cut after
+    its last whole item when that keeps more than half (``at_item``)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 3]
+    comma = cut.rfind(", ") if at_item else -1
+    return f"{cut[:comma] if comma > limit // 2 else cut}..."
+
+
+def _capped(value: Any) -> Any:
+    """A template field bounded at ``MAX_PARAM_CHARS`` (numbers stay numbers for their format specs)."""
+    if isinstance(value, (int, float)) or value is None:
+        return value
+    return clip(value if isinstance(value, str) else str(value), MAX_PARAM_CHARS)
+
+
+def _short(text: str | None) -> str | None:
+    """A location field (file, sheet, column, cell) bounded at ``MAX_VALUE_CHARS``."""
+    return text if text is None or len(text) <= MAX_VALUE_CHARS else clip(str(text), MAX_VALUE_CHARS, False)
+
+
 def _location(file: str | None, sheet: str | None, row: int | None, header: str | None, cell: str | None) -> str:
     parts = [f"Berkas '{file}'" if file else "Berkas"]
     if sheet:
@@ -293,12 +351,16 @@ def problem(
     """One problem as a dict of ``PROBLEM_COLUMNS``; ``column`` is the printed header.
 
     ``params`` fill the rule's templates together with ``value``, ``header`` (= column) and ``sheet``.
+    Every text is bounded (module docstring), whatever the steward typed or named.
     """
     spec = RULES[rule_id]
     shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-    shown = shown if len(shown) <= MAX_VALUE_CHARS else f"{shown[:MAX_VALUE_CHARS - 3]}..."
-    fields = {"value": shown, "header": column or "", "sheet": sheet or "", **params}
+    shown = clip(shown, MAX_VALUE_CHARS, at_item=False)
+    file, sheet, column, cell = _short(file), _short(sheet), _short(column), _short(cell)
+    fields = {"value": shown, "header": column or "", "sheet": sheet or "",
+              **{name: _capped(param) for name, param in params.items()}}
     text = spec.message.format(**fields)
+    message = f"{_location(file, sheet, row, column, cell)}: {text[:1].upper()}{text[1:]}"
     return {
         "rule_id": rule_id,
         "severity": spec.severity,
@@ -307,8 +369,8 @@ def problem(
         "column": column,
         "cell": cell,
         "value": shown,
-        "message": f"{_location(file, sheet, row, column, cell)}: {text[:1].upper()}{text[1:]}",
-        "expected": _capitalise(spec.expected.format(**fields)),
+        "message": clip(message, MAX_TEXT_CHARS, at_item=False),
+        "expected": clip(_capitalise(spec.expected.format(**fields)), MAX_TEXT_CHARS, at_item=False),
     }
 
 

@@ -2,10 +2,11 @@
 
 ``read_workbook`` never raises for a steward's mistake: every problem it meets becomes a reading
 problem (``schemas.messages`` shape) and the caller decides. It is bounded: the file size is checked
-before reading, the zip's declared uncompressed size before parsing, and only the contract's sheets
-and columns are read. Headers are found in the first rows (title rows above are fine), printed
-headers are resolved through the column map of the workbook's template version, and every data row
-keeps its Excel row number in ``_row`` so any value can be pointed at as sheet + cell.
+before reading; the zip's declared unpacked sizes (in total and per part), its part names and the
+absence of macros before anything is parsed; and only the contract's sheets and columns are read.
+Headers are found in the first rows (title rows above are fine), printed headers are resolved
+through the column map of the workbook's template version, and every data row keeps its Excel row
+number in ``_row`` so any value can be pointed at as sheet + cell.
 
 Values come from python-calamine (a Rust reader: about 1 ms for a workbook's values, where openpyxl
 takes 20-40 ms, and 75-160 ms with the cell styles the percent check needs). Calamine gives cached
@@ -23,6 +24,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
+import logging
 import posixpath
 import re
 import zipfile
@@ -39,20 +41,31 @@ from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from schemas import contract
 from schemas.naming import parse_file_name
-from schemas.messages import fmt_number, identity_invalid_params, problem, problems_frame
+from schemas.messages import clip, fmt_number, identity_invalid_params, problem, problems_frame
 from sources.numbers import ambiguous_readings, is_blank, is_temporal, parse_numbers
+
+logger = logging.getLogger(__name__)
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 #: How many rows from the top are searched for the header row (title rows may sit above it).
 HEADER_SEARCH_ROWS = 10
-#: Uncompressed-size bound when no ``max_bytes`` is given, and the factor applied when one is.
-DEFAULT_MAX_UNCOMPRESSED = 512 * 2**20
-UNCOMPRESSED_FACTOR = 100
+#: Bounds of the zip's declared unpacked size, checked before anything is parsed: in total, and per part
+#: (one sheet's XML or the shared strings). Demo workbooks unpack to at most 0.2 MB (4.6 x their packed
+#: size); a template's widest monthly sheet filled to ``MAX_ROWS`` rows with 450-character Kendala and
+#: RTL texts unpacks to 38 MB (16.6 MB for that sheet), a plan with every sheet at ``MAX_ROWS`` to 51 MB
+#: (12.6 MB for its largest sheet). The zip reader of calamine, like Python's, stops a part at its
+#: declared size, so a part cannot unpack beyond what is checked here.
+MAX_UNCOMPRESSED = 64 * 2**20
+MAX_PART_UNCOMPRESSED = 32 * 2**20
+#: What marks a package as macro-enabled (``.xlsm`` content or a VBA project renamed ``.xlsx``): part
+#: names (VBA project, Excel 4.0 macro sheets) and content types (lower-cased bytes).
+MACRO_PARTS = re.compile(r"(?:^|/)vbaproject(?:signature)?\.bin$|^xl/macrosheets/", re.IGNORECASE | re.MULTILINE)
+MACRO_MARKS = (b"macroenabled", b"vbaproject", b"macrosheet")
 #: Bounds of what is read from one sheet (the contract's sheets have a few dozen rows and columns).
 MAX_COLUMNS = 64
 MAX_ROWS = 20_000
@@ -62,8 +75,9 @@ SHEETS_REQUIRING_DATA = frozenset({contract.IDENTITY_SHEET, "Sasaran", "Indikato
 KIND_SHEETS = {"Kinerja": contract.MONTHLY, "Indikator": contract.PLAN}
 #: Contract dtypes read as numbers (tolerant parsing, percent formats).
 NUMBER_DTYPES = ("number", "int")
-#: Largest sheet XML read into memory and handed to calamine (20,000 rows of 64 cells of ~50 bytes).
-MAX_SHEET_XML = 64 * 2**20
+#: Longest header or sheet name listed in a message (the contract's are under 25 characters): one
+#: pasted essay must not push the others out of the list, which messages cut at ``MAX_PARAM_CHARS``.
+MAX_LISTED_NAME = 40
 #: Built-in number formats that show a percentage (``0%``, ``0.00%``); custom formats are read from styles.xml.
 PERCENT_BUILTIN_FORMATS = frozenset({9, 10})
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
@@ -87,7 +101,8 @@ class WorkbookData:
     - ``kind``: ``"rencana"`` | ``"bulanan"`` | None (unreadable)
     - ``identity``: canonical Identitas field -> typed value (None: blank or not typeable);
       ``identity_rows``: field -> Excel row; ``identity_typed``: field -> value as the steward typed it
-    - ``frames``: sheet -> DataFrame, one row per non-blank data row, canonical columns + ``_row``
+    - ``frames``: sheet -> DataFrame, one row per non-blank data row, canonical columns + ``_row``; a
+      number that is not finite (reported at its cell) is NaN there, so no infinity reaches a computation
     - ``typed``: sheet -> DataFrame aligned with ``frames``: each value as the steward typed it (str)
     - ``columns``: sheet -> {canonical column -> Excel column letter}; ``Identitas`` maps
       ``field`` and ``value``
@@ -162,6 +177,14 @@ class _Ctx:
     problems: list[dict[str, Any]]
 
 
+class _UnreadableSheet(Exception):
+    """A sheet whose part cannot be read (damaged XML, a zip error): the steward is told which."""
+
+    def __init__(self, sheet: str):
+        super().__init__(sheet)
+        self.sheet = sheet
+
+
 # -- file-level checks ----------------------------------------------------------------------------
 
 def _human_size(size: float) -> str:
@@ -182,26 +205,60 @@ def _size_problem(name: str, size: int, max_bytes: int | None) -> dict | None:
 def _open_archive(name: str, content: bytes, max_bytes: int | None,
                   max_uncompressed: int | None) -> zipfile.ZipFile | dict:
     """The zip archive of the workbook, or the first container problem (not xlsx, encrypted, corrupt,
-    zip bomb) found from its directory alone, before anything is decompressed."""
+    zip bomb, macros) found from its directory and its small package parts, before anything is parsed.
+    ``max_uncompressed``: the total unpacked bound (default ``MAX_UNCOMPRESSED``, or ``max_bytes`` when
+    that is larger: a file accepted by its size may hold stored parts as large as itself)."""
     if content.startswith(CFB_MAGIC):
         return problem("file_encrypted", file=name)
     if not content.startswith(ZIP_MAGIC):
         return problem("file_not_xlsx", file=name, detail="")
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return problem("file_corrupt", file=name, detail=f"arsip zip tidak utuh: {exc}")
-    infos = archive.infolist()
-    if "xl/workbook.xml" not in {info.filename for info in infos}:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        logger.warning("%s: zip archive not readable: %s", name, exc)
+        return problem("file_corrupt", file=name, detail="arsip zip tidak utuh")
+    try:
+        found = _container_problem(name, archive, max_uncompressed or max(MAX_UNCOMPRESSED, max_bytes or 0))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
+        logger.warning("%s: package part not readable: %s", name, exc)
+        found = problem("file_corrupt", file=name, detail="arsip zip tidak utuh")
+    if found is not None:
         archive.close()
+        return found
+    return archive
+
+
+def _container_problem(name: str, archive: zipfile.ZipFile, limit: int) -> dict | None:
+    """What the zip's directory says is wrong (not a workbook, parts of one name, too large once
+    unpacked, in total or in one part), then whether the package holds macros; None when nothing."""
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    if "xl/workbook.xml" not in names:
         return problem("file_not_xlsx", file=name, detail=" (arsip zip tanpa isi buku kerja Excel)")
-    limit = max_uncompressed or (UNCOMPRESSED_FACTOR * max_bytes if max_bytes else DEFAULT_MAX_UNCOMPRESSED)
+    if len(set(names)) != len(names):  # calamine and Python's zipfile would each read another copy
+        return problem("file_corrupt", file=name, detail="arsip zip berisi dua bagian dengan nama yang sama")
     unpacked = sum(info.file_size for info in infos)
     if unpacked > limit:
-        archive.close()
         return problem("file_too_large", file=name, what=" setelah dibuka", size=_human_size(unpacked),
                        limit=_human_size(limit))
-    return archive
+    largest = max(infos, key=lambda info: info.file_size)
+    part_limit = min(MAX_PART_UNCOMPRESSED, limit)
+    if largest.file_size > part_limit:
+        return problem("file_too_large", file=name, what=f" setelah dibuka, pada bagian '{largest.filename}',",
+                       size=_human_size(largest.file_size), limit=_human_size(part_limit))
+    if _has_macros(archive, names):
+        return problem("file_macro", file=name)
+    return None
+
+
+def _has_macros(archive: zipfile.ZipFile, names: list[str]) -> bool:
+    """A VBA project or an Excel 4.0 macro sheet, by part name or by content type (Excel loads no part
+    its content type does not declare): a regex over the names and byte searches in
+    ``[Content_Types].xml``, a small part whose size the caller has bounded."""
+    if MACRO_PARTS.search("\n".join(names)):
+        return True
+    types = archive.read("[Content_Types].xml").lower() if "[Content_Types].xml" in names else b""
+    return any(mark in types for mark in MACRO_MARKS)
 
 
 def _open_book(content: bytes) -> CalamineWorkbook:
@@ -365,19 +422,15 @@ def _sheet(ctx: _Ctx, actual: str, percent: bool) -> tuple[list, _Marks]:
     Calamine holds a sheet as one dense block from its first to its last cell: two values far apart
     (A1 and XFD1048576, in a 5 KB file) would ask for billions of cells and abort the process. So
     calamine reads a sheet whose XML stays within ``MAX_ROWS`` rows and ``MAX_ROWS x MAX_COLUMNS``
-    cells (every contract sheet); any other (and one above ``MAX_SHEET_XML``) is streamed by openpyxl,
-    which stops at the bounds and counts rows as before (formatted empty rows included), so a sheet
-    too long is reported alike. The marks are parsed only when a byte search finds a formula, an error
-    or a percent style in use; ``percent``: whether percent-styled cells matter (not in ``Identitas``)."""
+    cells (every contract sheet); any other is streamed by openpyxl, which stops at the bounds and
+    counts rows as before (formatted empty rows included), so a sheet too long is reported alike. The
+    marks are parsed only when a byte search finds a formula, an error or a percent style in use;
+    ``percent``: whether percent-styled cells matter (not in ``Identitas``)."""
     styles = ctx.percent_styles if percent else frozenset()
     member = ctx.parts.get(actual)
     if member is None:  # a sheet calamine lists but the package does not locate: openpyxl decides
         return _streamed_values(ctx, actual), NO_MARKS
-    if ctx.archive.getinfo(member).file_size > MAX_SHEET_XML:
-        with ctx.archive.open(member) as stream:
-            marks = _scan_cells(stream, styles)
-        return _streamed_values(ctx, actual), marks
-    xml = ctx.archive.read(member)
+    xml = ctx.archive.read(member)  # at most MAX_PART_UNCOMPRESSED (checked before parsing)
     marks = _scan_cells(io.BytesIO(xml), styles) if _needs_scan(xml, styles) else NO_MARKS
     rows, columns = _extent(xml)
     if rows > MAX_ROWS or rows * columns > MAX_ROWS * MAX_COLUMNS:
@@ -453,11 +506,14 @@ _AS_TEXT = np.frompyfunc(_as_text, 1, 1)
 def _cell_value(value: Any) -> Any:
     """A calamine value as the conversion code expects it (what openpyxl gave): None for an empty
     cell (calamine gives ''), ``datetime`` for a whole-day date (calamine gives ``date``). Numbers
-    stay float: the conversion code reads 51.0 and 51 alike."""
+    stay float: the conversion code reads 51.0 and 51 alike. A numeric cell holding NaN
+    (``<v>NaN</v>``, never written by Excel) is the text 'NaN', so it is reported, not read as blank."""
     if value == "":
         return None
     if type(value) is date:
         return datetime(value.year, value.month, value.day)
+    if value != value:  # NaN is the only value unequal to itself
+        return "NaN"
     return value
 
 
@@ -465,8 +521,14 @@ def _rows(ctx: _Ctx, actual: str, percent: bool) -> tuple[list[tuple], _Marks]:
     """The sheet's rows as value tuples padded to one width (row i is Excel row i + 1), bounded:
     at most ``MAX_COLUMNS`` columns and ``MAX_ROWS`` rows (more rows is reported as too large),
     and its marks. Rows reach down to the last formula or error cell too (calamine's extent ends at
-    the last value), and error values are put back in their cells as the text Excel shows."""
-    values, marks = _sheet(ctx, actual, percent)
+    the last value), and error values are put back in their cells as the text Excel shows. A sheet
+    whose part cannot be read raises ``_UnreadableSheet`` (the steward is told which sheet)."""
+    try:
+        values, marks = _sheet(ctx, actual, percent)
+    except BaseException as exc:  # calamine, zip and XML errors, a Rust panic (a BaseException) included
+        if _interrupt(exc):
+            raise
+        raise _UnreadableSheet(actual) from exc
     height = max(len(values), marks.last_row)
     if height > MAX_ROWS:
         values, height = values[:MAX_ROWS], MAX_ROWS
@@ -522,13 +584,18 @@ def _find_header(rows: list[tuple], headers: list[str]) -> tuple[int, dict[str, 
     return best_row, best_pos
 
 
+def _listing(names: list[str]) -> str:
+    """Headers or sheet names for a message: 'a, b, c', each cut at ``MAX_LISTED_NAME``."""
+    return ", ".join(clip(name, MAX_LISTED_NAME, at_item=False) for name in names)
+
+
 def _column_missing(ctx: _Ctx, sheet: str, header: str, header_row: int, row: tuple, known: set[str]) -> dict:
     found = [str(v).strip() for v in row if not is_blank(v)]
     strangers = [v for v in found if _norm(v) not in known]
     guess = difflib.get_close_matches(header, strangers, n=1, cutoff=0.6)
     hint = f" Mungkin kolom '{guess[0]}' yang dimaksud; ganti judulnya menjadi '{header}'." if guess else ""
     return problem("column_missing", file=ctx.name, sheet=sheet, column=header, header_row=header_row,
-                   found=", ".join(found) or "(tidak ada)", hint=hint)
+                   found=_listing(found) or "(tidak ada)", hint=hint)
 
 
 def _formula_problems(ctx: _Ctx, sheet: str, cells: np.ndarray, header_row: int, cols: dict[str, int],
@@ -551,14 +618,51 @@ def _header_at(cols: dict[str, int], index: int) -> str:
     return next(h for h, j in cols.items() if j == index)
 
 
-def _ambiguous_problems(ctx: _Ctx, sheet: str, spec: contract.ColumnSpec, letter: str, raw: pd.Series,
-                        mask: pd.Series) -> None:
-    for r, text in raw[mask].items():
-        thousands, decimal = ambiguous_readings(str(text))
-        ctx.problems.append(problem(
-            "number_ambiguous", file=ctx.name, sheet=sheet, row=r, column=spec.header, cell=f"{letter}{r}",
-            value=text, as_thousands=fmt_number(thousands), as_decimal=fmt_number(decimal, 3),
-            plain=f"{thousands:.0f}"))
+def _number_problem(ctx: _Ctx, sheet: str, spec: contract.ColumnSpec, cell: str, row: int, text: Any,
+                    typed: Any, ambiguous: bool) -> dict:
+    """``number_ambiguous`` (a ``1.234`` typed as text) or ``number_not_finite`` (``1e999``, ``inf``, ``NaN``)."""
+    where = dict(file=ctx.name, sheet=sheet, row=row, column=spec.header, cell=cell)
+    if not ambiguous:
+        return problem("number_not_finite", value=typed, **where)
+    thousands, decimal = ambiguous_readings(str(text))
+    return problem("number_ambiguous", value=text, as_thousands=fmt_number(thousands),
+                   as_decimal=fmt_number(decimal, 3), plain=f"{thousands:.0f}", **where)
+
+
+def _is_untyped_date(value: Any) -> bool:
+    """A date cell ``_as_date`` could not type: neither a date nor blank (None, NaN, NaT)."""
+    return not isinstance(value, datetime) and not (value is None or value != value)
+
+
+_IS_UNTYPED_DATE = np.frompyfunc(_is_untyped_date, 1, 1)
+
+
+def _cell_problems(ctx: _Ctx, layout: _Layout, parsed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+                   dates: dict[str, np.ndarray]) -> None:
+    """The values of a located sheet that cannot be read, column by column, top to bottom: ambiguous
+    and non-finite numbers (``parsed``: number column -> its parse), dates that are no date (``dates``:
+    date column -> values as ``_as_date`` typed them). In the frame a non-finite number is NaN and a
+    date that is no date stays as typed; the validator reports nothing more at a cell reported here."""
+    sheet, rows = layout.sheet, layout.raw.index
+    for spec in layout.found:
+        if spec.name in parsed:
+            _, ambiguous, non_finite = parsed[spec.name]
+            flagged = np.flatnonzero(ambiguous | non_finite)
+        elif spec.name in dates and len(rows):
+            flagged = np.flatnonzero(_IS_UNTYPED_DATE(dates[spec.name]).astype(bool))
+        else:
+            continue
+        if not len(flagged):  # the usual case: nothing to fetch
+            continue
+        letter, typed, raw = layout.letters[spec.name], layout.shown[spec.name], layout.raw[spec.name]
+        for i in flagged:
+            row, cell = int(rows[i]), f"{letter}{rows[i]}"
+            if spec.name in parsed:
+                ctx.problems.append(_number_problem(ctx, sheet, spec, cell, row, raw.iat[i], typed.iat[i],
+                                                    bool(ambiguous[i])))
+            else:
+                ctx.problems.append(problem("date_invalid", file=ctx.name, sheet=sheet, row=row,
+                                            column=spec.header, cell=cell, value=typed.iat[i]))
 
 
 def _as_percent_points(raw: pd.Series, percent: pd.Series) -> pd.Series:
@@ -569,8 +673,8 @@ def _as_percent_points(raw: pd.Series, percent: pd.Series) -> pd.Series:
     return raw.where(~percent, scaled)
 
 
-def _parse_columns(columns: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Columns of raw cells parsed in one ``parse_numbers`` call, (values, ambiguous) per column.
+def _parse_columns(columns: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Columns of raw cells parsed in one ``parse_numbers`` call, (values, ambiguous, non-finite) per column.
 
     ``parse_numbers`` costs a millisecond or two a call, nearly whatever its length (a fixed chain of
     pandas string operations), so a workbook's number columns are parsed together, not one call each."""
@@ -578,8 +682,10 @@ def _parse_columns(columns: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarr
         return []
     parsed = parse_numbers(pd.Series(np.concatenate(columns), dtype=object))
     values, ambiguous = parsed.values.to_numpy(dtype=object), parsed.ambiguous.to_numpy(dtype=bool)
+    non_finite = parsed.non_finite.to_numpy(dtype=bool)
     ends = np.cumsum([len(c) for c in columns])
-    return [(values[end - len(c):end], ambiguous[end - len(c):end]) for c, end in zip(columns, ends)]
+    return [(values[end - len(c):end], ambiguous[end - len(c):end], non_finite[end - len(c):end])
+            for c, end in zip(columns, ends)]
 
 
 def _convert(raw: pd.DataFrame, specs: list[contract.ColumnSpec],
@@ -656,18 +762,18 @@ def _locate(ctx: _Ctx, data: WorkbookData, sheet: str, actual: str) -> _Layout:
                    letters={s.name: get_column_letter(cols[s.header] + 1) for s in found})
 
 
-def _finish(ctx: _Ctx, data: WorkbookData, layout: _Layout, parsed: list[tuple[np.ndarray, np.ndarray]]) -> None:
-    """Report a located sheet's problems (ambiguous numbers after those met locating it, as a sheet
-    is read top to bottom) and store its frames; ``parsed``: its number columns, in order."""
+def _finish(ctx: _Ctx, data: WorkbookData, layout: _Layout,
+            parsed: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+    """Report a located sheet's problems (values that cannot be read after those met locating it, as
+    a sheet is read top to bottom) and store its frames; ``parsed``: its number columns, in order."""
     ctx.problems.extend(layout.problems)
     if layout.raw is None:
         return
     sheet, raw, index = layout.sheet, layout.raw, layout.raw.index
-    for spec, (_, ambiguous) in zip(layout.numbers, parsed):
-        if ambiguous.any():
-            _ambiguous_problems(ctx, sheet, spec, layout.letters[spec.name], raw[spec.name],
-                                pd.Series(ambiguous, index=index))
-    converted = _convert(raw, layout.found, {s.name: values for s, (values, _) in zip(layout.numbers, parsed)})
+    numbers = {s.name: p for s, p in zip(layout.numbers, parsed)}
+    converted = _convert(raw, layout.found, {name: np.where(non_finite, np.nan, values)
+                                             for name, (values, _, non_finite) in numbers.items()})
+    _cell_problems(ctx, layout, numbers, {s.name: converted[s.name] for s in layout.found if s.dtype == "date"})
     rows = index.to_numpy(dtype="int64")
     data.frames[sheet] = pd.DataFrame({"_row": rows} | {
         s.name: converted.get(s.name, np.full(len(rows), np.nan, dtype=object)) for s in layout.specs})
@@ -774,7 +880,7 @@ def _read_identity(ctx: _Ctx, data: WorkbookData, actual: str) -> bool:
     cells = {spec.name: labels.get(_norm(spec.header), (None, None)) for spec in fields}
     ints = [spec.name for spec in fields if spec.dtype == "int"]
     parsed = _parse_columns([np.array([cells[name][1]], dtype=object) for name in ints])
-    numbers = {name: values[0] for name, (values, _) in zip(ints, parsed)}
+    numbers = {name: values[0] for name, (values, _, _) in zip(ints, parsed)}
     for spec in fields:
         row, value = cells[spec.name]
         if row is not None:
@@ -796,6 +902,22 @@ def _sheet_names(book: CalamineWorkbook) -> dict[str, str]:
     return {_norm(name): name for name in book.sheet_names}
 
 
+def _name_collision(ctx: _Ctx) -> dict | None:
+    """``sheet_name_duplicate`` for the first two sheets whose names are one once case and spaces are
+    ignored (hidden or not: a hidden ``KINERJA `` after ``Kinerja`` would be read in its place)."""
+    seen: dict[str, str] = {}
+    for name in ctx.book.sheet_names:
+        first = seen.get(_norm(name))
+        if first is None:
+            seen[_norm(name)] = name
+            continue
+        hidden = [m.name for m in ctx.book.sheets_metadata
+                  if m.name in (first, name) and m.visible != SheetVisibleEnum.Visible]
+        return problem("sheet_name_duplicate", file=ctx.name, first=first, second=name,
+                       hidden="".join(f" (lembar '{h}' tersembunyi)" for h in hidden))
+    return None
+
+
 def _decide_kind(ctx: _Ctx, sheets: dict[str, str]) -> contract.WorkbookKind | None:
     """Kinerja -> bulanan, Indikator -> rencana; else the kind the file name states (its key sheet missing)."""
     for sheet, kind in KIND_SHEETS.items():
@@ -806,19 +928,24 @@ def _decide_kind(ctx: _Ctx, sheets: dict[str, str]) -> contract.WorkbookKind | N
         return named
     ctx.problems.append(problem(
         "sheet_missing", file=ctx.name, wanted="'Indikator' (Rencana Tahunan) atau 'Kinerja' (Laporan Bulanan)",
-        found=", ".join(ctx.book.sheet_names)))
+        found=_listing(ctx.book.sheet_names)))
     return None
 
 
 def _missing(ctx: _Ctx, sheet: str) -> _Layout:
     """The layout of a contract sheet the workbook lacks: only its ``sheet_missing`` problem."""
     return _Layout(sheet, [problem("sheet_missing", file=ctx.name, sheet=sheet, wanted=f"'{sheet}'",
-                                   found=", ".join(ctx.book.sheet_names))])
+                                   found=_listing(ctx.book.sheet_names))])
 
 
 def _read_book(ctx: _Ctx, data: WorkbookData) -> None:
     """Identitas first (its template version decides the column map), then the data sheets in the
-    contract's order: each located, the numbers of all parsed at once, then each finished."""
+    contract's order: each located, the numbers of all parsed at once, then each finished. Nothing is
+    read from a workbook whose sheet names collide (which of the two is meant cannot be known)."""
+    collision = _name_collision(ctx)
+    if collision is not None:
+        ctx.problems.append(collision)
+        return
     sheets = _sheet_names(ctx.book)
     data.kind = _decide_kind(ctx, sheets)
     if data.kind is None:
@@ -826,7 +953,7 @@ def _read_book(ctx: _Ctx, data: WorkbookData) -> None:
     identity_sheet = sheets.get(_norm(contract.IDENTITY_SHEET))
     if identity_sheet is None:
         ctx.problems.append(problem("sheet_missing", file=ctx.name, sheet=contract.IDENTITY_SHEET,
-                                    wanted=f"'{contract.IDENTITY_SHEET}'", found=", ".join(ctx.book.sheet_names)))
+                                    wanted=f"'{contract.IDENTITY_SHEET}'", found=_listing(ctx.book.sheet_names)))
         data.identity["template_version"] = contract.current_version()
     elif not _read_identity(ctx, data, identity_sheet):
         return
@@ -843,14 +970,21 @@ def _context(name: str, content: bytes, book: CalamineWorkbook, archive: zipfile
                 percent_styles=_percent_styles(archive, targets.get("styles")), problems=problems)
 
 
-def _corrupt(data: WorkbookData, exc: Exception) -> None:
+def _corrupt(data: WorkbookData, exc: BaseException) -> None:
     """Leave only ``file_corrupt`` in ``data``: what was read before the damaged part is not the
-    workbook's content (calamine parses a sheet when it is asked for, so that may be Identitas)."""
+    workbook's content (calamine parses a sheet when it is asked for, so that may be Identitas).
+    The steward reads which part is damaged, in Indonesian; the exception (calamine's, zipfile's or
+    the XML parser's, in English) goes to the log."""
     data.kind = None
     for part in (data.identity, data.identity_rows, data.identity_typed, data.frames, data.typed, data.columns,
                  data.header_rows):
         part.clear()
-    data.problems[:] = [problem("file_corrupt", file=data.file_name, detail=_short(exc))]
+    if isinstance(exc, _UnreadableSheet):
+        detail = f"isi lembar '{exc.sheet}' tidak dapat dibaca"
+    else:
+        detail = "isi buku kerja tidak dapat dibaca"
+    logger.warning("%s: workbook not readable (%s)", data.file_name, detail, exc_info=exc)
+    data.problems[:] = [problem("file_corrupt", file=data.file_name, detail=detail)]
 
 
 def _interrupt(exc: BaseException) -> bool:
@@ -883,7 +1017,8 @@ def read_workbook(path: Path | str, max_bytes: int | None = None, max_uncompress
     """Read a plan or monthly workbook; never raises for a bad file (problems say what is wrong).
 
     ``max_bytes`` rejects larger files unread; ``max_uncompressed`` bounds the zip's declared
-    uncompressed size (default ``100 x max_bytes``, or 512 MiB without ``max_bytes``). ``content``:
+    unpacked size in total (default ``MAX_UNCOMPRESSED``, or ``max_bytes`` if larger; each part is
+    bounded by ``MAX_PART_UNCOMPRESSED`` too), checked before anything is parsed. ``content``:
     the file's bytes when the caller has read them already (to hash and parse the same bytes); the
     file at ``path`` is then not opened, ``path`` only names it in messages. Without ``content``
     the file is read once. ``sha256`` is the hash of those bytes (None when too large to read).
@@ -908,7 +1043,3 @@ def read_workbook(path: Path | str, max_bytes: int | None = None, max_uncompress
         _read_content(data, content, archive)
     return data
 
-
-def _short(exc: Exception) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) <= 160 else f"{text[:157]}..."

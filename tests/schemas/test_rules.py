@@ -71,7 +71,7 @@ CASES = [
                           also=("derived_indicator_mismatch",)), id="a sampling method outside Targeted and Random"),
     pytest.param(RuleCase("value_not_allowed", "error", "Penindakan", "B2", _set(("Penindakan", "B2", "Tahap III"))),
                  id="an enforcement stage that does not exist"),
-    pytest.param(RuleCase("value_not_allowed", "error", "Penindakan", "C2", _set(("Penindakan", "C2", "kemarin"))),
+    pytest.param(RuleCase("date_invalid", "error", "Penindakan", "C2", _set(("Penindakan", "C2", "kemarin"))),
                  id="a case date that is not a date"),
     pytest.param(RuleCase("value_not_allowed", "error", "Anggaran", "B2", _set(("Anggaran", "B2", "54")),
                           also=("ro_not_in_plan",)), id="a jenis belanja outside 51, 52, 53"),

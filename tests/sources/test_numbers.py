@@ -124,3 +124,47 @@ def test_round_trip_rupiah_amounts(amount: int) -> None:
 @given(st.floats(min_value=0, max_value=1000, allow_nan=False).map(lambda x: round(x, 1)))
 def test_round_trip_percentages(value: float) -> None:
     assert parse_number(f"{_indonesian(value, 1)} %") == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("1e999", id="a power of ten too large for a float"),
+        pytest.param("1e400", id="another overflowing exponent"),
+        pytest.param("-1E999", id="a negative overflowing exponent"),
+        pytest.param("inf", id="inf typed as text"),
+        pytest.param("-inf", id="-inf typed as text"),
+        pytest.param("Infinity", id="Infinity typed as text"),
+        pytest.param("NaN", id="NaN typed as text is not a blank"),
+        pytest.param("nan", id="lower-case nan typed as text is not a blank"),
+        pytest.param(" +NaN % ", id="a signed NaN with a percent sign"),
+        pytest.param("1" + "0" * 400, id="four hundred digits overflow"),
+        pytest.param(float("inf"), id="a numeric cell holding infinity"),
+        pytest.param(float("-inf"), id="a numeric cell holding minus infinity"),
+    ],
+)
+def test_a_non_finite_number_is_flagged_and_never_read_as_a_number(typed: object) -> None:
+    parsed = parse_numbers(pd.Series([typed, "12,5", 7, None], dtype=object))
+    assert parsed.non_finite.tolist() == [True, False, False, False]
+    assert parsed.ambiguous.tolist() == [False] * 4
+    value = parsed.values.iloc[0]
+    assert isinstance(value, str), "kept as typed (text), never an infinite float or a blank"
+    assert value == (typed if isinstance(typed, str) else str(typed))
+    assert parsed.values.iloc[1:3].tolist() == [12.5, 7.0] and math.isnan(parsed.values.iloc[3])
+
+
+tokens = st.sampled_from(["1", "9", "0", ".", ",", "e", "E", "+", "-", "%", " ", "inf", "nan", "NaN", "Infinity",
+                          "Rp", "9" * 40, "e999", "\u2212"])
+
+
+@given(st.lists(tokens, max_size=8).map("".join) | st.floats(allow_nan=False, allow_infinity=False))
+def test_no_infinite_float_or_silent_blank_leaves_the_parser(typed: object) -> None:
+    parsed = parse_numbers(pd.Series([typed], dtype=object))
+    value, flagged = parsed.values.iloc[0], bool(parsed.non_finite.iloc[0])
+    if isinstance(value, float):
+        assert not math.isinf(value)
+        assert not math.isnan(value) or is_blank(typed), "NaN only for a blank cell"
+    if flagged:
+        assert isinstance(value, str), "a flagged value is kept as typed"
+    if isinstance(typed, float):
+        assert not flagged and value == typed, "a finite numeric cell passes through"

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import re
 import zipfile
 from collections.abc import Callable
@@ -13,8 +15,10 @@ import pytest
 
 import sources.workbook as reader
 from schemas import contract
+from schemas.messages import MAX_TEXT_CHARS
+from schemas.validate import validate_workbook
 from sources.workbook import read_workbook
-from tests.schemas.workbook_factory import damage, write_monthly, write_plan
+from tests.schemas.workbook_factory import damage, monthly_context, monthly_frames, write_monthly, write_plan
 
 
 def rule_ids(data) -> list[str]:
@@ -398,3 +402,267 @@ def test_a_damaged_sheet_leaves_only_file_corrupt(tmp_path: Path) -> None:
     assert rule_ids(data) == ["file_corrupt"] and data.kind is None
     assert data.identity == {} and data.frames == {}, "nothing half-read is handed on"
     assert len(data.sha256) == 64
+
+
+# -- hostile workbooks (issue "Hardening") ----------------------------------------------------------
+
+def _rewrite_parts(path: Path, edit: Callable[[dict[str, bytes]], None]) -> Path:
+    """Rewrite the package with ``edit`` applied to its parts (name -> bytes), in place."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    edit(parts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def _non_finite(book) -> None:
+    book["Kinerja"]["B2"] = "1e999"
+    book["Kinerja"]["C3"] = "-inf"
+    book["Anggaran"]["C2"] = "1e400"
+    book["Sampling"]["C2"] = "NaN"  # not a blank
+    book["Sampling"]["D3"] = "inf"
+
+
+def test_non_finite_numbers_are_rejected_at_their_cells(tmp_path: Path) -> None:
+    path = damage(write_monthly(tmp_path), _non_finite)
+    data = read_workbook(path)
+    assert [(p["rule_id"], p["sheet"], p["cell"], p["value"]) for p in data.problems] == [
+        ("number_not_finite", "Kinerja", "B2", "1e999"), ("number_not_finite", "Kinerja", "C3", "-inf"),
+        ("number_not_finite", "Anggaran", "C2", "1e400"), ("number_not_finite", "Sampling", "C2", "NaN"),
+        ("number_not_finite", "Sampling", "D3", "inf")]
+    assert all(p["severity"] == "error" for p in data.problems)
+    assert "Realisasi" in data.problems[0]["message"] and "'1e999'" in data.problems[0]["message"]
+    numbers = pd.concat([frame.drop(columns="_row") for frame in data.frames.values()], axis=1).to_numpy().ravel()
+    assert not [v for v in numbers if isinstance(v, float) and math.isinf(v)], "no infinity reaches a frame"
+    assert data.typed["Sampling"].loc[0, "sampled"] == "NaN", "quoted as typed"
+    assert math.isnan(data.frames["Sampling"].loc[0, "sampled"]), "reported, so left out of every computation"
+    result = validate_workbook(data, monthly_context(path))
+    assert result.verdict == "rejected"
+    assert set(result.problems.loc[result.problems["severity"] == "error", "rule_id"]) == {"number_not_finite"}
+
+
+def test_non_finite_numeric_cells_are_rejected_at_their_cells(tmp_path: Path) -> None:
+    path = _rewrite_sheet(write_monthly(tmp_path), KINERJA_XML, lambda xml: _cell(
+        "B2", '<c r="B2"><v>1E999</v></c>')(_cell("B3", '<c r="B3"><v>NaN</v></c>')(_cell(
+            "E4", '<c r="E4" t="n"><v>-INF</v></c>')(xml))))
+    data = read_workbook(path)
+    assert [(p["rule_id"], p["cell"], p["value"]) for p in data.problems] == [
+        ("number_not_finite", "B2", "inf"), ("number_not_finite", "B3", "NaN"), ("number_not_finite", "E4", "-inf")]
+    assert data.typed["Kinerja"]["realisasi"].tolist()[:2] == ["inf", "NaN"]
+    assert data.frames["Kinerja"]["realisasi"].isna().tolist() == [True, True, False, True]
+
+
+def _hidden_twin(name: str, hidden: bool) -> Callable:
+    def edit(book) -> None:
+        twin = book.copy_worksheet(book["Kinerja"])
+        twin.title, twin["B2"] = name, 1
+        twin.sheet_state = "hidden" if hidden else "visible"
+    return edit
+
+
+@pytest.mark.parametrize(("name", "hidden"), [
+    pytest.param("KINERJA ", True, id="a hidden KINERJA after the visible Kinerja"),
+    pytest.param(" kinerja", False, id="a visible kinerja with a leading space"),
+])
+def test_sheets_whose_names_collide_are_rejected(tmp_path: Path, name: str, hidden: bool) -> None:
+    data = read_workbook(damage(write_monthly(tmp_path), _hidden_twin(name, hidden)))
+    assert rule_ids(data) == ["sheet_name_duplicate"]
+    message = data.problems[0]["message"]
+    assert "'Kinerja'" in message and f"'{name}'" in message
+    assert ("tersembunyi" in message) == hidden, "a hidden twin is named as hidden: the steward cannot see it"
+    assert data.kind is None and data.frames == {}, "neither sheet is loaded"
+
+
+def test_sheets_colliding_only_in_case_are_rejected_whatever_the_sheet(tmp_path: Path) -> None:
+    def rename(parts: dict[str, bytes]) -> None:  # Excel refuses it; a hand-edited package need not
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'name="Petunjuk"', b'name="ANGGARAN"')
+
+    data = read_workbook(_rewrite_parts(write_monthly(tmp_path), rename))
+    assert rule_ids(data) == ["sheet_name_duplicate"] and data.kind is None
+    assert "'Anggaran'" in data.problems[0]["message"] and "'ANGGARAN'" in data.problems[0]["message"]
+
+
+@pytest.mark.parametrize("typed", [
+    pytest.param("March 26, 2023", id="an English date pandas would guess"),
+    pytest.param("26 Maret 2023", id="a date written in words"),
+    pytest.param(0, id="a number that is no Excel date"),
+    pytest.param(True, id="a boolean"),
+    pytest.param("31/02/2023", id="a day that does not exist"),
+])
+def test_a_date_that_cannot_be_typed_is_an_error_at_its_cell(tmp_path: Path, typed: object) -> None:
+    path = damage(write_monthly(tmp_path), lambda b: b["Penindakan"].__setitem__("C2", typed))
+    data = read_workbook(path)
+    assert [(p["rule_id"], p["severity"], p["sheet"], p["cell"]) for p in data.problems] == [
+        ("date_invalid", "error", "Penindakan", "C2")]
+    assert "Tanggal" in data.problems[0]["message"]
+    result = validate_workbook(data, monthly_context(path))
+    assert result.verdict == "rejected", "never stored as NULL"
+    assert result.problems[result.problems["cell"] == "C2"]["rule_id"].tolist() == ["date_invalid"]
+
+
+@pytest.mark.parametrize("typed", [
+    pytest.param("March 26, 2023", id="an English date in Tanggal Pengiriman"),
+    pytest.param(0, id="a number that is no Excel date in Tanggal Pengiriman"),
+])
+def test_an_identity_date_that_cannot_be_typed_is_an_error_at_its_cell(tmp_path: Path, typed: object) -> None:
+    data = read_workbook(damage(write_monthly(tmp_path), lambda b: b["Identitas"].__setitem__("B7", typed)))
+    assert [(p["rule_id"], p["cell"]) for p in data.problems] == [("identity_invalid", "B7")]
+    assert data.identity["sent_date"] is None
+
+
+VBA = "application/vnd.ms-office.vbaProject"
+MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def _with_vba_project(parts: dict[str, bytes]) -> None:
+    parts["xl/vbaProject.bin"] = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512
+
+
+def _macro_enabled_type(parts: dict[str, bytes]) -> None:
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(XLSX_MAIN, MACRO_MAIN.encode())
+
+
+def _renamed_vba_part(parts: dict[str, bytes]) -> None:
+    parts["xl/media/gambar.bin"] = b"\0" * 512
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        f'<Override PartName="/xl/media/gambar.bin" ContentType="{VBA}"/></Types>').encode())
+
+
+def _xlm_macro_sheet(parts: dict[str, bytes]) -> None:
+    parts["xl/macrosheets/sheet1.xml"] = (b'<xm:macrosheet '
+                                          b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/>')
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(_with_vba_project, id="a VBA project part (xl/vbaProject.bin)"),
+    pytest.param(_macro_enabled_type, id="the macro-enabled workbook content type (.xlsm renamed .xlsx)"),
+    pytest.param(_renamed_vba_part, id="a VBA project under another name, declared by its content type"),
+    pytest.param(_xlm_macro_sheet, id="an Excel 4.0 macro sheet"),
+])
+def test_a_workbook_with_macros_is_rejected_unparsed(tmp_path: Path, monkeypatch, edit: Callable) -> None:
+    path = _rewrite_parts(write_monthly(tmp_path), edit)
+    monkeypatch.setattr(reader, "_open_book", lambda *a: pytest.fail("a macro workbook must not be parsed"))
+    data = read_workbook(path)
+    assert rule_ids(data) == ["file_macro"] and data.kind is None
+    assert "makro" in data.problems[0]["message"] and ".xlsx" in data.problems[0]["expected"]
+    assert len(data.sha256) == 64
+
+
+def _bomb(path: Path, parts: dict[str, int]) -> Path:
+    """A zip holding a workbook.xml and parts of the given unpacked sizes (zeros: they compress ~1000:1)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for name, size in parts.items():
+            with archive.open(name, "w") as member:
+                for _ in range(size // 2**20):
+                    member.write(bytes(2**20))
+    return path
+
+
+def test_a_small_file_unpacking_beyond_the_total_bound_is_rejected_unparsed(tmp_path: Path, monkeypatch) -> None:
+    sheets = {f"xl/worksheets/sheet{i}.xml": 24 * 2**20 for i in range(1, 4)}  # 72 MiB, each part within its bound
+    path = _bomb(tmp_path / "BPOM-KPG_2023-06.xlsx", sheets)
+    assert path.stat().st_size < 2**20
+    monkeypatch.setattr(reader, "_open_book", lambda *a: pytest.fail("a zip bomb must not be parsed"))
+    data = read_workbook(path, max_bytes=20 * 2**20)
+    assert rule_ids(data) == ["file_too_large"]
+    assert "setelah dibuka" in data.problems[0]["message"] and "64 MB" in data.problems[0]["message"]
+
+
+def test_a_part_unpacking_beyond_the_part_bound_is_rejected_unparsed(tmp_path: Path, monkeypatch) -> None:
+    path = _bomb(tmp_path / "BPOM-KPG_2023-06.xlsx", {"xl/sharedStrings.xml": 40 * 2**20})
+    monkeypatch.setattr(reader, "_open_book", lambda *a: pytest.fail("a zip bomb must not be parsed"))
+    data = read_workbook(path, max_bytes=20 * 2**20)
+    assert rule_ids(data) == ["file_too_large"]
+    assert "xl/sharedStrings.xml" in data.problems[0]["message"] and "32 MB" in data.problems[0]["message"]
+
+
+def test_the_unpacked_bounds_hold_a_template_workbook_of_twenty_thousand_rows(tmp_path: Path) -> None:
+    """The widest monthly sheet with long Kendala and RTL texts in every row, written by the template
+    writer: a tenth of ``MAX_ROWS`` rows, sizes scaled by ten (a sheet's XML grows with its rows; the
+    fixed parts scaled too make the bound conservative). Demo workbooks unpack to 0,2 MB."""
+    frames = monthly_frames()
+    rows = reader.MAX_ROWS // 10
+    kinerja = pd.concat([frames["Kinerja"]] * (rows // 4), ignore_index=True)
+    kinerja = kinerja.assign(indicator_code=[f"IKU-{i:05d}" for i in range(rows)],
+                             kendala="Sarana baru belum siap diperiksa karena jadwal dan cuaca di lapangan. " * 3,
+                             rtl="Jadwal ulang pemeriksaan bersama dinas kesehatan kabupaten dan kota setempat. " * 3)
+    path = write_monthly(tmp_path, frames={**frames, "Kinerja": kinerja})
+    with zipfile.ZipFile(path) as archive:
+        sizes = [info.file_size for info in archive.infolist()]
+    assert 10 * sum(sizes) <= reader.MAX_UNCOMPRESSED and 10 * max(sizes) <= reader.MAX_PART_UNCOMPRESSED
+    assert read_workbook(path, max_bytes=20 * 2**20).problems == []
+
+
+def test_a_zip_with_two_parts_of_one_name_is_corrupt(tmp_path: Path) -> None:
+    """calamine and Python's zipfile would each read another of the two: values and marks would disagree."""
+    path = write_monthly(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(KINERJA_XML)
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(KINERJA_XML, sheet.replace(b"<v>98</v>", b"<v>1</v>"))
+    data = read_workbook(path)
+    assert rule_ids(data) == ["file_corrupt"] and data.kind is None
+
+
+ENGLISH = re.compile(r"[A-Za-z]*(Error|Exception|zip file|invalid|unexpected|larger than)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("damaged", "detail"), [
+    pytest.param(lambda p: p.write_bytes(p.read_bytes()[:-200]), "arsip zip tidak utuh", id="a zip cut short"),
+    pytest.param(lambda p: _rewrite_sheet(p, KINERJA_XML, lambda xml: xml[: len(xml) // 2]),
+                 "isi lembar 'Kinerja' tidak dapat dibaca", id="a sheet whose XML is cut in half"),
+    pytest.param(lambda p: _rewrite_parts(p, lambda parts: parts.__setitem__("xl/workbook.xml", b"<workbook")),
+                 "isi buku kerja tidak dapat dibaca", id="a workbook.xml cut short"),
+])
+def test_a_damaged_file_is_explained_in_indonesian_and_the_cause_logged(tmp_path: Path, caplog, damaged,
+                                                                          detail: str) -> None:
+    path = write_monthly(tmp_path)
+    damaged(path)
+    with caplog.at_level(logging.WARNING, logger="sources.workbook"):
+        data = read_workbook(path)
+    assert rule_ids(data) == ["file_corrupt"]
+    problem = data.problems[0]
+    assert detail in problem["message"]
+    assert not ENGLISH.search(problem["message"]) and not ENGLISH.search(problem["expected"]), problem["message"]
+    assert path.name in caplog.text and ENGLISH.search(caplog.text), "the raw cause goes to the log"
+
+
+MEGABYTE_TEXT = "x" * 2**20
+#: The longest a problem's field may be (the message: location, rule text and capped parameters).
+FIELD_LIMIT = MAX_TEXT_CHARS
+
+
+def _problem_fields_are_capped(problems) -> None:
+    for problem in problems:
+        for key, value in problem.items():
+            assert value is None or len(str(value)) <= FIELD_LIMIT, (key, len(str(value)))
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(lambda b: b["Kinerja"].__setitem__("B1", MEGABYTE_TEXT), id="a 1 MB header"),
+    pytest.param(lambda b: b["Identitas"].__setitem__("B3", MEGABYTE_TEXT), id="a 1 MB Tahun"),
+    pytest.param(lambda b: b["Penindakan"].__setitem__("C2", MEGABYTE_TEXT), id="a 1 MB date"),
+    pytest.param(lambda b: b["Sampling"].__setitem__("C2", MEGABYTE_TEXT), id="a 1 MB number"),
+    pytest.param(lambda b: b["Kinerja"].__setitem__("B2", "=" + "1+" * 4000 + "1"), id="a long formula, no value"),
+])
+def test_no_problem_field_echoes_a_huge_value(tmp_path: Path, edit: Callable) -> None:
+    path = damage(write_monthly(tmp_path), edit)
+    data = read_workbook(path)
+    _problem_fields_are_capped(data.problems)
+    result = validate_workbook(data, monthly_context(path))
+    assert result.verdict == "rejected", "the hostile value is reported (by the reader or the validator)"
+    _problem_fields_are_capped(result.problems.to_dict("records"))
+
+
+def test_a_huge_sheet_name_is_not_echoed_whole(tmp_path: Path) -> None:
+    def rename(parts: dict[str, bytes]) -> None:
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+            b'name="Kinerja"', f'name="{MEGABYTE_TEXT}"'.encode())
+
+    data = read_workbook(_rewrite_parts(write_monthly(tmp_path, name="BPOM-KPG_2023-06.xlsx"), rename))
+    assert rule_ids(data) == ["sheet_missing"]
+    _problem_fields_are_capped(data.problems)
