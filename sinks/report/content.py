@@ -144,7 +144,7 @@ def summary_items(f: Facts, lab: Labels) -> BulletList:
                  f"**{fmt.number(total['value_pct'])}** dengan kriteria **{total.get('kriteria')}**.")
     items = [ListItem("1.", first)]
     for i, sk in enumerate(f.sk.to_dict("records")):
-        rows = f.ind[f.ind["sk_code"] == sk["sk_code"]].to_dict("records") if sk["measured"] else []
+        rows = f.ind_by_sk.get(sk["sk_code"], []) if sk["measured"] else []
         children = tuple(ListItem(letter(j), _ind_phrase(r, lab)) for j, r in enumerate(rows))
         items.append(ListItem(f"{i + 2}.", _sk_phrase(sk, lab), children))
     return BulletList(tuple(items))
@@ -214,7 +214,7 @@ def incomplete_note(f: Facts, lab: Labels) -> list[Block]:
                       f"dalam laporan ini belum final.", "note")]
 
 
-def ringkasan(f: Facts, lab: Labels) -> list[Block]:
+def ringkasan(f: Facts, lab: Labels, summary: BulletList) -> list[Block]:
     n_sk, n_ind = len(f.sk), len(f.ind)
     return [
         Heading(1, "RINGKASAN EKSEKUTIF"),
@@ -226,7 +226,7 @@ def ringkasan(f: Facts, lab: Labels) -> list[Block]:
                   f"{n_ind} Indikator Kinerja yang mengacu pada Rencana Strategis Tahun {renstra_period(lab.year)}. "
                   f"Berikut hasil pencapaian kinerja {f.unit_name} pada {lab.triwulan} Tahun {lab.year}:"),
         *incomplete_note(f, lab),
-        summary_items(f, lab),
+        summary,
         Paragraph(budget_sentence(f, lab)),
         PageBreak(),
         TOC(),
@@ -419,16 +419,16 @@ def nps_trend(f: Facts, num: Numbering) -> Image | None:
 def _comparisons(row: dict, f: Facts) -> list[str]:
     """Sentences comparing an indicator with the previous quarter and the same quarter last year."""
     out = []
-    for frame, label in ((f.prev_ind, f"{quarter_label(f.prev_period[1])} {f.prev_period[0]}"),
-                         (f.last_year_ind, f"{quarter_label(f.quarter)} {f.year - 1}")):
-        hit = frame[frame["indicator_code"] == row["indicator_code"]] if not frame.empty else frame
-        if hit.empty or not bool(hit["measured"].iloc[0]):
+    for rows, label in ((f.prev_by_code, f"{quarter_label(f.prev_period[1])} {f.prev_period[0]}"),
+                        (f.last_year_by_code, f"{quarter_label(f.quarter)} {f.year - 1}")):
+        hit = rows.get(row["indicator_code"])
+        if hit is None or not bool(hit["measured"]):
             continue
-        before = hit["capaian_pct"].iloc[0]
+        before = hit["capaian_pct"]
         delta = float(fmt.round_half_up(row["capaian_pct"])) - float(fmt.round_half_up(before))
         change = (f"naik {fmt.number(delta)} poin" if delta > 0 else f"turun {fmt.number(-delta)} poin" if delta < 0
                   else "tidak berubah")
-        out.append(f"Dibandingkan {label} (realisasi {fmt.plain(hit['realisasi'].iloc[0])}, capaian "
+        out.append(f"Dibandingkan {label} (realisasi {fmt.plain(hit['realisasi'])}, capaian "
                    f"{fmt.number(before)}), capaian {change}.")
     return out
 
@@ -495,14 +495,15 @@ def kendala_blocks(row: dict, lab: Labels) -> list[Block]:
     return blocks
 
 
-def followup_items(row: dict, prev: pd.DataFrame) -> list[tuple[str, str, str, str]]:
-    """Last quarter's RTL items of an indicator with their status now.
+def followup_items(row: dict, prev: dict[str, dict]) -> list[tuple[str, str, str, str]]:
+    """Last quarter's RTL items of an indicator with their status now (``prev``: last quarter's rows by
+    indicator code, ``Facts.prev_by_code``).
 
     Rule: an item is *Selesai* when the indicator now meets its target (capaian ≥ 100 as displayed);
     otherwise it is *Belum*, with this quarter's RTL as the action plan and its deadline as timeline.
     """
-    hit = prev[prev["indicator_code"] == row["indicator_code"]] if not prev.empty else prev
-    recs = _lines(hit["rtl"].iloc[0]) if not hit.empty else []
+    hit = prev.get(row["indicator_code"])
+    recs = _lines(hit["rtl"]) if hit is not None else []
     if row["meets"]:
         done = f"Selesai; capaian {fmt.number(row['capaian_pct'])} telah memenuhi target"
         return [(r, done, "", "") for r in recs]
@@ -539,7 +540,7 @@ def indicator_blocks(row: dict, f: Facts, lab: Labels, num: Numbering) -> list[B
         if row["shortfall"]:
             blocks += kendala_blocks(row, lab)
     prev_label = f"{quarter_label(f.prev_period[1])} {f.prev_period[0]}"
-    items = followup_items(row, f.prev_ind)
+    items = followup_items(row, f.prev_by_code)
     blocks.append(Paragraph("b. Tindak Lanjut Rekomendasi Hasil Evaluasi Sebelumnya", "label"))
     if items:
         blocks.append(tables.followup_table(
@@ -550,7 +551,7 @@ def indicator_blocks(row: dict, f: Facts, lab: Labels, num: Numbering) -> list[B
 
 
 def sk_blocks(sk: dict, f: Facts, lab: Labels, num: Numbering) -> list[Block]:
-    rows = f.ind[f.ind["sk_code"] == sk["sk_code"]].to_dict("records")
+    rows = f.ind_by_sk.get(sk["sk_code"], [])
     if sk["measured"]:
         intro = (f"Pencapaian Sasaran Kegiatan {sk['sk_no']} diukur dengan {len(rows)} indikator kinerja dan "
                  f"memperoleh NPS **{fmt.number(sk['value_pct'])}** dengan kriteria **{sk['kriteria']}**.")
@@ -665,13 +666,13 @@ def saran_items(f: Facts, lab: Labels) -> BulletList:
     return BulletList(tuple(ListItem(f"{i + 1}.", t) for i, t in enumerate(items)))
 
 
-def bab4(f: Facts, lab: Labels, day: date, num: Numbering) -> list[Block]:
+def bab4(f: Facts, lab: Labels, day: date, num: Numbering, summary: BulletList) -> list[Block]:
     num.start("4")
     return [
         Heading(1, "BAB IV PENUTUP"),
         Heading(2, "4.1 Kesimpulan"),
         Paragraph(f"Berdasarkan hasil pengukuran kinerja {lab.sd} {lab.year} dapat disimpulkan sebagai berikut:"),
-        summary_items(f, lab),
+        summary,
         Paragraph(budget_sentence(f, lab)),
         Heading(2, "4.2 Saran"),
         Paragraph("Saran dan rekomendasi untuk mendukung peningkatan pencapaian kinerja adalah sebagai berikut:"),
@@ -766,16 +767,19 @@ def lampiran(f: Facts, lab: Labels, prov: Provenance) -> list[Block]:
 
 
 # ------------------------------------------------------------------------------------------- entry
-def unit_report(data: ReportData, report_date: date | None = None, provenance: Provenance | None = None) -> Document:
-    """The whole interim report of one unit and quarter as a document model."""
-    f = prepare(data)
+def unit_report(data: ReportData, report_date: date | None = None, provenance: Provenance | None = None,
+                facts: Facts | None = None) -> Document:
+    """The whole interim report of one unit and quarter as a document model (``facts``: ``prepare(data)``
+    when the caller already has it)."""
+    f = facts if facts is not None else prepare(data)
     lab = Labels(data.year, data.quarter)
     day = report_date or date.today()
     prov = provenance or provenance_of(data)
     num = Numbering()
-    front = [*cover(f, lab), *kata_pengantar(f, lab, day), *ringkasan(f, lab)]
+    summary = summary_items(f, lab)  # the Ringkasan Eksekutif and the Kesimpulan print the same findings
+    front = [*cover(f, lab), *kata_pengantar(f, lab, day), *ringkasan(f, lab, summary)]
     body = [*bab1(f, lab, num), PageBreak(), *bab2(f, lab, num), PageBreak(), *bab3(f, lab, num),
-            *bab4(f, lab, day, num)]  # Bab III ends with a section break
+            *bab4(f, lab, day, num, summary)]  # Bab III ends with a section break
     title = f"Laporan Kinerja Interim {lab.triwulan} {lab.year} {f.unit_name}"
     return Document(title=title, subject=f"SAKIP {f.data.unit_code} {lab.year} {lab.tw}",
                     footer=f"Laporan Kinerja Interim {lab.triwulan} {lab.year} – {f.unit_name}",

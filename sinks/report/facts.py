@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -65,6 +66,32 @@ class Facts:
     def prev_period(self) -> tuple[int, int]:
         """(year, quarter) of the previous quarter."""
         return (self.year, self.quarter - 1) if self.quarter > 1 else (self.year - 1, 4)
+
+    @cached_property
+    def ind_by_sk(self) -> dict[str, list[dict]]:
+        """This quarter's indicator rows as records, per SK in report order: the summary and the per-SK
+        analysis read them, so the frame is filtered once, not once per SK and section."""
+        out: dict[str, list[dict]] = {}
+        for row in self.ind.to_dict("records"):
+            out.setdefault(row["sk_code"], []).append(row)
+        return out
+
+    @cached_property
+    def prev_by_code(self) -> dict[str, dict]:
+        """The previous quarter's indicator rows by indicator code (first row of a code, as a filter would give)."""
+        return _by_code(self.prev_ind)
+
+    @cached_property
+    def last_year_by_code(self) -> dict[str, dict]:
+        """The same quarter last year's indicator rows by indicator code."""
+        return _by_code(self.last_year_ind)
+
+
+def _by_code(rows: pd.DataFrame) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for row in rows.to_dict("records"):
+        out.setdefault(row["indicator_code"], row)
+    return out
 
 
 def _first(frame: pd.DataFrame) -> dict:

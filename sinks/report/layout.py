@@ -52,8 +52,12 @@ def _covered(spans, nrows: int) -> set[tuple[int, int]]:
     return {(s.row + r, s.col + c) for s in spans if s.cols > 1 for r in range(s.rows) for c in range(s.cols)}
 
 
-def min_widths(table: Table) -> list[float]:
-    """The width each column needs: whole numbers / short cells on one line, no word cut."""
+@lru_cache(maxsize=64)
+def min_widths(table: Table) -> tuple[float, ...]:
+    """The width each column needs: whole numbers / short cells on one line, no word cut.
+
+    Cached per table (a frozen, hashable value): the Word and the PDF renderer both fit the same tables,
+    and measuring every cell is most of the cost."""
     ncol, size = len(table.widths), table.font_size
     need = [0.0] * ncol
     head_cov, body_cov = _covered(table.header_spans, len(table.header)), _covered(table.body_spans, len(table.body))
@@ -68,7 +72,7 @@ def min_widths(table: Table) -> list[float]:
                 continue
             whole = table.align[c] != "l" or len(text) <= 14
             need[c] = max(need[c], text_width(text, size, bold) if whole else _longest_word(text, size, bold))
-    return [n + 2 * PADDING + 1 for n in need]
+    return tuple(n + 2 * PADDING + 1 for n in need)
 
 
 def fit_widths(table: Table, total: float) -> list[float]:

@@ -233,7 +233,7 @@ def measurement_table(title: str, ind: pd.DataFrame, sk: pd.DataFrame, persp: pd
     if adjusted:
         header.append("Capaian Penyesuaian")
     header.append("Kriteria")
-    ncol, cap = len(header), 5
+    ncol = len(header)
     persp_of = dict(zip(sk["sk_code"], _sk_perspective(sk)))
     last_sk_of = {p: code for code, p in persp_of.items()}  # dict keeps the last SK per perspective
     lookup = _persp_lookup(persp)

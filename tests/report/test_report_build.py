@@ -6,9 +6,13 @@ real pipeline.
 """
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import MetaData
@@ -55,7 +59,9 @@ def test_first_build_writes_files_and_a_version(engine, tmp_path):
     result = build_unit_report(engine, "BPOM-KPG", 2023, 2, tmp_path / "out", date=REPORT_DATE)
     assert not result.reused and result.version == 1 and result.changes == "Versi pertama."
     assert result.docx_path == tmp_path / "out" / "2023-Q2" / "BPOM-KPG" / "BPOM-KPG_2023_TWII_v1.docx"
-    assert result.pdf_path.exists() and result.docx_path.exists()
+    # written under temporary names and renamed into place: nothing else is left in the folder
+    assert sorted(p.name for p in result.docx_path.parent.iterdir()) == [
+        "BPOM-KPG_2023_TWII_v1.docx", "BPOM-KPG_2023_TWII_v1.json", "BPOM-KPG_2023_TWII_v1.pdf"]
     row = _versions(engine)[0]
     assert row["report_id"] == result.report_id and row["data_fingerprint"] == result.fingerprint
     assert json.loads(row["submission_ids"]) == [1, 2, 3, 4, 5, 6, 9]
@@ -65,6 +71,33 @@ def test_first_build_writes_files_and_a_version(engine, tmp_path):
     sources = tables["Berkas sumber yang digunakan (7 berkas)"]
     assert sources["Hash (SHA-256, 12 awal)"].tolist()[-1] == "f6" * 6
     assert any(result.fingerprint[:16] in text for _, text in docx_paragraphs(result.docx_path))
+
+
+@pytest.mark.parametrize("collecting", [True, False], ids=["collector on", "collector off"])
+def test_the_garbage_collector_is_paused_only_while_a_report_is_built(engine, tmp_path, collecting):
+    (gc.enable if collecting else gc.disable)()
+    try:
+        build_unit_report(engine, "BPOM-KPG", 2023, 2, tmp_path / "out", date=REPORT_DATE)
+        assert gc.isenabled() == collecting
+    finally:
+        gc.enable()
+
+
+def _build_in_worker(url: str, quarter: int, out: Path) -> tuple[int, str, str]:
+    """One report built in a spawned worker process (module level, so the worker can import it)."""
+    result = build_unit_report(sa.create_engine(url), "BPOM-KPG", 2023, quarter, out, date=REPORT_DATE)
+    return result.version, str(result.docx_path), str(result.pdf_path)
+
+
+def test_two_spawned_workers_build_two_reports_at_once(engine, tmp_path):
+    """Fresh interpreters (no display, no state from this one) build two reports at the same time: each
+    writes its own files and its own version row."""
+    url = engine.url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("spawn")) as pool:
+        built = list(pool.map(_build_in_worker, [url, url], [1, 2], [tmp_path / "out"] * 2))
+    assert [b[0] for b in built] == [1, 1] and len({p for b in built for p in b[1:]}) == 4
+    assert all(Path(p).stat().st_size > 10_000 for b in built for p in b[1:])
+    assert sorted((r["quarter"], r["version"]) for r in _versions(engine)) == [(1, 1), (2, 1)]
 
 
 def test_same_data_returns_the_same_version(engine, tmp_path):
@@ -110,9 +143,7 @@ def test_quarter_complete(engine):
     assert not quarter_complete(engine, "BPOM-KPG", 2023, 2)
 
 
-def _subs(rows: list[tuple]) -> "pd.DataFrame":
-    import pandas as pd
-
+def _subs(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame([{"submission_id": i, "unit_code": "U", "kind": kind, "year": y, "month": m, "version": 1,
                           "file_name": f"f{i}", "file_hash": f"h{i}", "received_at": None, "verdict": "accepted",
                           "is_current": True} for i, (kind, y, m) in enumerate(rows, start=1)])
