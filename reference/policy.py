@@ -97,6 +97,9 @@ class Band(BaseModel):
     colour: str | None = Field(default=None, description="Colour name as printed (Abu Gelap, Hijau, Kuning, Merah "
                                                          "colour the report); null = no colour.")
     colour_en: str | None = Field(default=None, description="The colour in English (information only).")
+    review_target: bool = Field(default=False, description="true: the source document reads a value in this band "
+                                                           "as a target to review (set too low, or a measurement "
+                                                           "not representative); the report says so.")
 
 
 def within(band: Band, shown: Any) -> Any:

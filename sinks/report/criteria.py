@@ -37,6 +37,7 @@ class BandInfo:
     upper_inclusive: bool
     colour: str | None
     effectiveness: str | None
+    review_target: bool = False
 
     def range_text(self) -> str:
         """``"100% ≤ x ≤ 120%"``, ``"x > 120%"``, ``"x < 80%"``: the band's bounds as applied."""
@@ -50,8 +51,9 @@ class BandInfo:
 
     @property
     def asks_review(self) -> bool:
-        """A band above 100% without an effectiveness verdict ("Tidak Dapat Disimpulkan"): the target needs review."""
-        return self.effectiveness is None and self.lower is not None and self.lower >= 100
+        """The policy's band says a value in it asks for the target to be reviewed (``Band.review_target``:
+        seed 003's "Tidak Dapat Disimpulkan"), not a band the report guesses from its bounds."""
+        return self.review_target
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ def policy_info(unit_code: str, year: int, policy_id: str | None = None,
     pol = _policy_object(unit_code, year, policy_id, policy_dir)
     words = _effectiveness(pol.criteria_scheme.scheme_id)
     bands = tuple(
-        BandInfo(b.label, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive, b.colour, words.get(b.label))
+        BandInfo(b.label, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive, b.colour, words.get(b.label),
+                 b.review_target)
         for b in pol.criteria_scheme.bands
     )
     return PolicyInfo(
