@@ -3,6 +3,8 @@
 Allowed words of the contract (Perspektif, Polaritas, Pola, Jenis Belanja, Metode, Tahap ...) and
 the resolution of commodity / facility-type names and aliases to their master-data codes. Codes are
 identifiers; names are labels and may be spelled any way, so names resolve through aliases.
+Everything derived from the master data here is computed once per process (the master frames are
+cached and never change while it runs).
 """
 from __future__ import annotations
 
@@ -43,20 +45,32 @@ def _key(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+@lru_cache(maxsize=None)
+def _vocabulary(sheet: str, column: str) -> dict[str, str]:
+    """Normalised word -> contract spelling of a column's allowed words and their aliases."""
+    aliases = ALIASES.get((sheet, column), {})
+    return {**{_key(k): v for k, v in aliases.items()}, **{_key(v): v for v in ALLOWED[(sheet, column)]}}
+
+
+def vocab_columns(frame: pd.DataFrame, sheet: str) -> dict[str, pd.Series]:
+    """The columns of ``frame`` with allowed words, allowed words in the contract's spelling (see
+    ``normalise_vocab``), for a caller that assigns them together with other changes."""
+    changes = {}
+    for where, column in ALLOWED:
+        if where == sheet and column in frame.columns:
+            lookup = _vocabulary(where, column)
+            keyed = frame[column].map(lambda v: lookup.get(_key(v)) if isinstance(v, str) else None)
+            changes[column] = keyed.where(keyed.notna(), frame[column])
+    return changes
+
+
 def normalise_vocab(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
     """A copy where allowed words typed in another case or spacing get the contract's spelling.
 
     ``Kumulatif`` -> ``kumulatif``, ``random`` -> ``Random``, and the ``ALIASES`` (``%`` -> ``persen``);
     anything else is left as typed (the schema reports it).
     """
-    changes = {}
-    for (where, column), allowed in ALLOWED.items():
-        if where == sheet and column in frame.columns:
-            aliases = ALIASES.get((where, column), {})
-            lookup = {**{_key(k): v for k, v in aliases.items()}, **{_key(v): v for v in allowed}}
-            keyed = frame[column].map(lambda v: lookup.get(_key(v)) if isinstance(v, str) else None)
-            changes[column] = keyed.where(keyed.notna(), frame[column])
-    return frame.assign(**changes)
+    return frame.assign(**vocab_columns(frame, sheet))
 
 
 @lru_cache(maxsize=2)
@@ -88,27 +102,32 @@ def resolve_codes(values: pd.Series, kind: Literal["commodity", "facility_type"]
     return values.map(lambda v: lookup.get(master.normalise_name(v)) if isinstance(v, str) else None).astype(object)
 
 
+@lru_cache(maxsize=2)
 def codes_of(kind: Literal["commodity", "facility_type"]) -> frozenset[str]:
     """All master codes of a kind."""
     table = master.commodities() if kind == "commodity" else master.facility_types()
     return frozenset(table["code"])
 
 
+@lru_cache(maxsize=1)
 def catalogue_indicator_codes() -> frozenset[str]:
     """Indicator codes of the national catalogue."""
     return frozenset(master.indicators()["code"])
 
 
+@lru_cache(maxsize=1)
 def catalogue_ro_codes() -> frozenset[str]:
     """Rincian output codes of the national catalogue."""
     return frozenset(master.rincian_output()["ro_code"])
 
 
+@lru_cache(maxsize=1)
 def unit_codes() -> frozenset[str]:
     """Kode Satker of every unit in the master data."""
     return frozenset(master.units()["code"])
 
 
+@lru_cache(maxsize=None)
 def allowed_text(sheet: str, column: str) -> str:
     """'salah satu dari: a, b, c' for a column with allowed values (for the 'expected' text)."""
     values = ALLOWED.get((sheet, column))

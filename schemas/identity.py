@@ -11,15 +11,17 @@ the validator points each at its Identitas cell (the field's row, the Nilai colu
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from reference import master
-from schemas import codes, contract
+from schemas import checks, codes, contract
 from schemas.messages import identity_invalid_params
 
 YEAR_MIN, YEAR_MAX = contract.IDENTITY_BOUNDS["year"]
@@ -81,19 +83,24 @@ IDENTITY_MODELS: dict[str, type[pa.DataFrameModel]] = {contract.PLAN: IdentitasR
 def identity_frame(kind: contract.WorkbookKind, identity: Mapping[str, Any],
                    version: str | None = None) -> pd.DataFrame:
     """The identity as the one-row frame the model validates (a field the reader left out is missing)."""
+    return identity_frames(kind, [identity], version)
+
+
+def identity_frames(kind: contract.WorkbookKind, identities: Sequence[Mapping[str, Any]],
+                    version: str | None = None) -> pd.DataFrame:
+    """Several identities of one kind and version, one row each (what ``identity_frame`` makes of each)."""
     names = [s.name for s in contract.identity_fields(kind, version)]
-    return pd.DataFrame([[identity.get(n) for n in names]], columns=names, dtype=object)
+    return pd.DataFrame([[identity.get(n) for n in names] for identity in identities], columns=names, dtype=object)
 
 
-def _cases(kind: contract.WorkbookKind, frame: pd.DataFrame) -> pd.DataFrame:
-    try:
-        IDENTITY_MODELS[kind].validate(frame, lazy=True)
-        return pd.DataFrame(columns=["column", "check"])
-    except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
-    # a check that raised on an uncoerced value (index None) repeats the coercion failure of that field
-    cases = cases[cases["index"].notna()]
-    return cases.assign(check=cases["check"].astype(str))[["column", "check"]]
+class IdentityInput(NamedTuple):
+    """What ``identity_failures`` needs of one workbook."""
+
+    kind: contract.WorkbookKind
+    identity: Mapping[str, Any]
+    typed: Mapping[str, Any]
+    found: frozenset[str]
+    version: str | None = None
 
 
 def _rule(check: str) -> str | None:
@@ -106,6 +113,60 @@ def _rule(check: str) -> str | None:
     return None  # dtype(...) repeats coerce_dtype; column_in_* cannot happen on identity_frame
 
 
+def _cases(inputs: Sequence[IdentityInput], members: list[int]) -> pd.DataFrame:
+    """The failing (field, rule) of the inputs ``members`` (same kind and version), one model run for all.
+
+    A check that raised on an uncoerced value (no row) repeats the coercion failure of that field and is
+    left out (``checks.failure_cases_each`` keeps rows only). Within an input, blank-value failures come
+    first, so the field's message says 'blank' rather than 'invalid'.
+    """
+    kind, version = inputs[members[0]].kind, inputs[members[0]].version
+    frames = identity_frames(kind, [inputs[m].identity for m in members], version)
+    cases = checks.failure_cases_stacked(IDENTITY_MODELS[kind], frames, np.arange(len(members)),
+                                         np.zeros(len(members), dtype=int))
+    cases = cases.assign(input=np.asarray(members, dtype=int)[cases[checks.FRAME].to_numpy(dtype=int)],
+                         rule_id=cases["check"].map(_rule), blank=cases["check"].eq("not_nullable"))
+    cases = cases.dropna(subset=["rule_id"]).sort_values(["input", "blank"], ascending=[True, False], kind="stable")
+    return cases.drop_duplicates(["input", "column", "rule_id"])[["input", "column", "rule_id", "blank"]]
+
+
+def _params(spec: contract.ColumnSpec, rule_id: str, blank: bool, value: Any, shown: Any, found: bool) -> dict:
+    """The message fields of one failing field."""
+    if rule_id == "identity_invalid":
+        return identity_invalid_params(spec.header, spec.dtype, None if blank else shown, found=found,
+                                       bounds=contract.IDENTITY_BOUNDS.get(spec.name))
+    if rule_id == "unit_unknown":
+        guess = master.resolve_unit(str(value))
+        return {"hint": f" Mungkin maksudnya '{guess}'." if guess else ""}
+    return {"supported": ", ".join(contract.supported_versions())}
+
+
+def identity_failures_many(inputs: Sequence[IdentityInput]) -> list[list[tuple[str, str, dict]]]:
+    """``identity_failures`` of each input, the Identitas model run once per kind and template version.
+
+    pandera's cost is per call, so a batch of workbooks shares one run over their one-row identity frames.
+    """
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for i, item in enumerate(inputs):
+        groups.setdefault((item.kind, item.version), []).append(i)
+    out: list[list[tuple[str, str, dict]]] = [[] for _ in inputs]
+    for members in groups.values():
+        for i, column, rule_id, blank in _cases(inputs, members).itertuples(index=False):
+            item = inputs[i]
+            spec = _field_specs(item.kind, item.version)[column]
+            value = item.identity.get(column)
+            shown = item.typed.get(column)
+            shown = shown if shown is not None else (None if value is None or pd.isna(value) else str(value))
+            out[i].append((column, rule_id, {"value": shown, **_params(spec, rule_id, blank, value, shown,
+                                                                        column in item.found)}))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _field_specs(kind: contract.WorkbookKind, version: str | None) -> dict[str, contract.ColumnSpec]:
+    return {s.name: s for s in contract.identity_fields(kind, version)}
+
+
 def identity_failures(kind: contract.WorkbookKind, identity: Mapping[str, Any], typed: Mapping[str, Any],
                       found: set[str] | frozenset[str], version: str | None = None) -> list[tuple[str, str, dict]]:
     """(field, rule_id, message params incl. ``value`` as typed) for each field failing the identity model.
@@ -113,24 +174,4 @@ def identity_failures(kind: contract.WorkbookKind, identity: Mapping[str, Any], 
     ``typed``: field -> value as the steward typed it (for the message); ``found``: the fields whose row
     is on the sheet (a required field without a row is 'not found', with one it is 'blank').
     """
-    specs = {s.name: s for s in contract.identity_fields(kind, version)}
-    cases = _cases(kind, identity_frame(kind, identity, version))
-    cases = cases.assign(rule_id=cases["check"].map(_rule), blank=cases["check"].eq("not_nullable"))
-    cases = cases.dropna(subset=["rule_id"]).sort_values("blank", ascending=False, kind="stable")
-    out = []
-    for column, rule_id, blank in cases.drop_duplicates(["column", "rule_id"])[["column", "rule_id", "blank"]] \
-            .itertuples(index=False):
-        spec = specs[column]
-        value = identity.get(column)
-        shown = typed.get(column)
-        shown = shown if shown is not None else (None if value is None or pd.isna(value) else str(value))
-        if rule_id == "identity_invalid":
-            params = identity_invalid_params(spec.header, spec.dtype, None if blank else shown,
-                                             found=column in found, bounds=contract.IDENTITY_BOUNDS.get(column))
-        elif rule_id == "unit_unknown":
-            guess = master.resolve_unit(str(value))
-            params = {"hint": f" Mungkin maksudnya '{guess}'." if guess else ""}
-        else:
-            params = {"supported": ", ".join(contract.supported_versions())}
-        out.append((column, rule_id, {"value": shown, **params}))
-    return out
+    return identity_failures_many([IdentityInput(kind, identity, typed, frozenset(found), version)])[0]

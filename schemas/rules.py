@@ -6,6 +6,11 @@ Excel row from ``_row``, or None for a sheet-level problem), ``column`` (canonic
 the rule's message fields as further columns (already formatted for Indonesian readers). Rules know
 nothing of Excel or wording: ``schemas.validate`` turns hits into problems with cells and messages.
 Missing numbers never trigger a rule; the schema reports required values.
+
+The rules over a workbook's sheets (and the plan on file, earlier months) also check many workbooks in
+one call (pandas' cost is per call, not per row): when their frames carry ``FILE`` (the workbook's
+position in a batch), rows only meet rows of the same file, sums are per file, and the hits carry
+``FILE`` too. Scalar arguments (year, month) are then the same for every file of the call.
 """
 from __future__ import annotations
 
@@ -23,18 +28,22 @@ from transforms.operations import derived_indicator_values
 from transforms.scoring import capaian_pct
 
 HIT_COLUMNS = ["rule_id", "sheet", "row", "column", "value"]
+#: Column telling apart the workbooks of a batch: rules pair rows of the same file only.
+FILE = "_file"
 #: Tolerances: a rupiah for sums of amounts, 0,01 percentage point for percentages.
 RUPIAH_TOLERANCE = 1.0
 PERCENT_TOLERANCE = 0.01
 _EPS = 1e-9
 _BUDGET_KEY = ["ro_code", "expense_type"]
+#: The period key of ``transforms.operations`` that carries the file through it in a batch.
+_UNIT_KEY = "unit_code"
 
 
 def hits(rule_id: str, sheet: str, rows: pd.DataFrame, column: str, **fields: Any) -> pd.DataFrame:
     """A hits frame for ``rows`` of a workbook sheet (they carry ``_row``), pointing at ``column``."""
     frame = pd.DataFrame({
         "rule_id": rule_id, "sheet": sheet, "row": rows["_row"].astype("Int64"), "column": column,
-        "value": rows[column] if column in rows.columns else None, **fields,
+        "value": rows[column] if column in rows.columns else None, **fields, **_file_of(rows),
     }, index=rows.index)
     return frame.reset_index(drop=True)
 
@@ -45,9 +54,12 @@ def sheet_hit(rule_id: str, sheet: str, column: str | None, value: Any = None, *
                           **fields}])
 
 
+_NO_HITS = pd.DataFrame(columns=HIT_COLUMNS)
+
+
 def none() -> pd.DataFrame:
-    """No hits."""
-    return pd.DataFrame(columns=HIT_COLUMNS)
+    """No hits (a copy of one empty frame: most rules find nothing, and building a frame costs more)."""
+    return _NO_HITS.copy()
 
 
 def num(values: pd.Series) -> pd.Series:
@@ -58,38 +70,112 @@ def _blank(values: pd.Series) -> pd.Series:
     return values.isna() | values.astype("string").str.strip().fillna("").eq("")
 
 
+# -- one file or a batch of files ------------------------------------------------------------------
+
+def _file_of(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """{FILE: the rows' files} when the rows come from a batch, else nothing (hits carry it along)."""
+    return {FILE: rows[FILE]} if FILE in rows.columns else {}
+
+
+def _by_file(frame: pd.DataFrame, keys: list[str]) -> list[str]:
+    """``keys``, preceded by FILE when the frame comes from a batch: rows meet rows of their own file."""
+    return [FILE, *keys] if FILE in frame.columns else list(keys)
+
+
+def _key_index(frame: pd.DataFrame, keys: list[str], blanks_meet: bool) -> pd.Index:
+    """Each row's key as one value: the column itself for one key, else a tuple (the file first in a batch;
+    tuples hash in one step where a MultiIndex factorises every level, which costs more on small frames).
+
+    ``blanks_meet``: every missing value is the same key, as in ``Series.map`` and ``merge``; otherwise
+    None and NaN stay apart, as in ``Series.isin``."""
+    if len(keys) == 1:
+        return pd.Index(frame[keys[0]])
+    columns = [frame[k] for k in keys]
+    if blanks_meet:
+        columns = [c.astype(object).where(c.notna(), None) if c.hasnans else c for c in columns]
+    return pd.Index(list(zip(*columns)), tupleize_cols=False, dtype=object)
+
+
+def _isin(rows: pd.DataFrame, other: pd.DataFrame, column: str) -> pd.Series:
+    """``rows[column].isin(other[column])``, per file in a batch (``Series.isin``'s equality)."""
+    keys = _by_file(rows, [column])
+    return pd.Series(_key_index(rows, keys, False).isin(_key_index(other, keys, False)), index=rows.index)
+
+
+def _matched(rows: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """True where the row's key occurs in ``other`` (per file): a left merge's ``both``, blanks meeting."""
+    keys = _by_file(rows, keys)
+    return pd.Series(_key_index(rows, keys, True).isin(_key_index(other, keys, True)), index=rows.index)
+
+
+def _lookup(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    """``table[column]`` at each row's key (per file), NaN where absent: ``Series.map`` over a batch
+    (a key repeated in ``table`` raises, as ``map`` does)."""
+    keys = _by_file(rows, keys)
+    values = pd.Series(table[column].array, index=_key_index(table, keys, True))
+    return pd.Series(values.reindex(_key_index(rows, keys, True)).array, index=rows.index)
+
+
+def _files(frame: pd.DataFrame) -> pd.Series:
+    """Each row's file (0 for all rows of a frame that is not from a batch)."""
+    return frame[FILE] if FILE in frame.columns else pd.Series(0, index=frame.index)
+
+
+def _total(values: pd.Series) -> float:
+    return values.sum()
+
+
+def _totals(frame: pd.DataFrame | None, column: str, files: pd.Index) -> pd.Series:
+    """Sum of a number column per file (0 for a file without rows): ``Series.sum`` per group, so every
+    file's total is the very float a one-file check computes (a grouped sum adds in another order)."""
+    if frame is None or frame.empty:
+        return pd.Series(0.0, index=files)
+    sums = num(frame[column]).groupby(_files(frame).to_numpy()).agg(_total)
+    return sums.reindex(files).fillna(0.0)
+
+
+def _file_hits(rule_id: str, sheet: str, column: str, value: pd.Series, batch: bool,
+               **fields: pd.Series) -> pd.DataFrame:
+    """One sheet-level hit per file (the index of ``value`` and ``fields``); FILE kept in a batch."""
+    frame = pd.DataFrame({"rule_id": rule_id, "sheet": sheet, "row": pd.NA, "column": column, "value": value,
+                          **fields})
+    frame = frame.assign(**{FILE: frame.index.to_numpy()}) if batch else frame
+    return frame.reset_index(drop=True)
+
+
 # -- the plan --------------------------------------------------------------------------------------
 
 def indicator_sk_undeclared(sasaran: pd.DataFrame, indikator: pd.DataFrame) -> pd.DataFrame:
     """Every indicator belongs to an SK declared in Sasaran (one hit per indicator row)."""
-    bad = indikator[indikator["sk_code"].notna() & ~indikator["sk_code"].isin(sasaran["sk_code"])]
+    bad = indikator[indikator["sk_code"].notna() & ~_isin(indikator, sasaran, "sk_code")]
     return hits("indicator_sk_undeclared", "Indikator", bad, "sk_code", indicator=bad["indicator_code"])
 
 
 def sk_without_indicator(sasaran: pd.DataFrame, indikator: pd.DataFrame) -> pd.DataFrame:
     """Every SK has at least one indicator (one hit per SK row)."""
-    bad = sasaran[sasaran["sk_code"].notna() & ~sasaran["sk_code"].isin(indikator["sk_code"])]
+    bad = sasaran[sasaran["sk_code"].notna() & ~_isin(sasaran, indikator, "sk_code")]
     return hits("sk_without_indicator", "Sasaran", bad, "sk_code")
 
 
 def rapk_row_missing(indikator: pd.DataFrame, rapk: pd.DataFrame) -> pd.DataFrame:
     """RAPK has a row for every indicator (hit at the indicator's row in Indikator)."""
-    bad = indikator[indikator["indicator_code"].notna() & ~indikator["indicator_code"].isin(rapk["indicator_code"])]
+    bad = indikator[indikator["indicator_code"].notna() & ~_isin(indikator, rapk, "indicator_code")]
     return hits("rapk_row_missing", "Indikator", bad, "indicator_code")
 
 
 def rapk_unknown_indicator(indikator: pd.DataFrame, rapk: pd.DataFrame) -> pd.DataFrame:
     """Every RAPK row is an indicator of the Indikator sheet."""
-    bad = rapk[rapk["indicator_code"].notna() & ~rapk["indicator_code"].isin(indikator["indicator_code"])]
+    bad = rapk[rapk["indicator_code"].notna() & ~_isin(rapk, indikator, "indicator_code")]
     return hits("rapk_unknown_indicator", "RAPK", bad, "indicator_code")
 
 
 def year_end_has_monthly_target(indikator: pd.DataFrame, rapk: pd.DataFrame) -> pd.DataFrame:
     """A year-end (akhir_tahun) indicator has a target in B12 only: one hit per filled B01..B11 cell."""
-    year_end = indikator.loc[indikator["pattern"] == "akhir_tahun", "indicator_code"]
-    rows = rapk[rapk["indicator_code"].isin(year_end)]
+    year_end = indikator[indikator["pattern"] == "akhir_tahun"]
+    rows = rapk[_isin(rapk, year_end, "indicator_code")]
     early = list(contract.MONTH_COLUMNS[:-1])
-    long = rows.melt(id_vars=["_row", "indicator_code"], value_vars=early, var_name="column", value_name="value")
+    long = rows.melt(id_vars=_by_file(rows, ["_row", "indicator_code"]), value_vars=early, var_name="column",
+                     value_name="value")
     long = long[num(long["value"]).notna()]
     frame = hits("year_end_has_monthly_target", "RAPK", long, "value", indicator=long["indicator_code"],
                  month_name=long["column"].map(lambda c: month_name(int(c[1:]))))
@@ -99,15 +185,15 @@ def year_end_has_monthly_target(indikator: pd.DataFrame, rapk: pd.DataFrame) -> 
 def rpd_sum_mismatch(pagu: pd.DataFrame, rpd: pd.DataFrame) -> pd.DataFrame:
     """Each RPD row sums (B01..B12) to its Pagu line, within a rupiah; an RPD line without Pagu is unknown."""
     total = rpd[list(contract.MONTH_COLUMNS)].apply(num).sum(axis=1, min_count=1).fillna(0.0)
-    lines = pagu[[*_BUDGET_KEY, "pagu_rp"]].drop_duplicates(_BUDGET_KEY)  # a repeated line is a duplicate_row
-    merged = rpd.assign(total=total).merge(lines, on=_BUDGET_KEY, how="left", indicator=True)
-    orphan = merged[(merged["_merge"] == "left_only") & merged["ro_code"].notna()]
-    merged = merged[merged["_merge"] == "both"]
-    diff = merged["total"] - num(merged["pagu_rp"])
-    bad = merged[diff.abs() > RUPIAH_TOLERANCE]
+    lines = pagu.drop_duplicates(_by_file(pagu, _BUDGET_KEY))  # a repeated line is a duplicate_row
+    known = _matched(rpd, lines, _BUDGET_KEY)
+    ceiling = _lookup(rpd, lines, _BUDGET_KEY, "pagu_rp")
+    orphan = rpd[~known & rpd["ro_code"].notna()]
+    diff = total[known] - num(ceiling[known])
+    bad = rpd[known][diff.abs() > RUPIAH_TOLERANCE]
     mismatch = hits("rpd_sum_mismatch", "RPD", bad, "ro_code", ro_code=bad["ro_code"],
-                    expense_type=bad["expense_type"], total=bad["total"].map(fmt_rupiah),
-                    pagu=bad["pagu_rp"].map(fmt_rupiah), diff=diff[bad.index].abs().map(fmt_rupiah))
+                    expense_type=bad["expense_type"], total=total[bad.index].map(fmt_rupiah),
+                    pagu=ceiling[bad.index].map(fmt_rupiah), diff=diff[bad.index].abs().map(fmt_rupiah))
     unknown = hits("code_unknown", "RPD", orphan, "ro_code",
                    allowed="Kode RO dan Jenis Belanja yang ada di lembar Pagu")
     return pd.concat([mismatch, unknown], ignore_index=True)
@@ -115,19 +201,21 @@ def rpd_sum_mismatch(pagu: pd.DataFrame, rpd: pd.DataFrame) -> pd.DataFrame:
 
 def rpd_row_missing(pagu: pd.DataFrame, rpd: pd.DataFrame) -> pd.DataFrame:
     """Every Pagu line has an RPD row (hit at the Pagu row)."""
-    merged = pagu.merge(rpd[_BUDGET_KEY].drop_duplicates(), on=_BUDGET_KEY, how="left", indicator=True)
-    bad = merged[(merged["_merge"] == "left_only") & merged["ro_code"].notna()]
+    bad = pagu[~_matched(pagu, rpd, _BUDGET_KEY) & pagu["ro_code"].notna()]
     return hits("rpd_row_missing", "Pagu", bad, "ro_code", expense_type=bad["expense_type"])
 
 
 def allocation_sum_mismatch(indikator: pd.DataFrame, pagu: pd.DataFrame) -> pd.DataFrame:
-    """Sum of Alokasi Anggaran equals the sum of Pagu, within a rupiah (warning, sheet level)."""
-    allocation, ceiling = num(indikator["allocation_rp"]).sum(), num(pagu["pagu_rp"]).sum()
-    if abs(allocation - ceiling) <= RUPIAH_TOLERANCE:
+    """Sum of Alokasi Anggaran equals the sum of Pagu, within a rupiah (warning, sheet level, per file)."""
+    files = pd.Index(sorted(set(_files(indikator)) | set(_files(pagu))))
+    allocation, ceiling = _totals(indikator, "allocation_rp", files), _totals(pagu, "pagu_rp", files)
+    diff = (allocation - ceiling).abs()
+    bad = diff > RUPIAH_TOLERANCE
+    if not bad.any():
         return none()
-    return sheet_hit("allocation_sum_mismatch", "Indikator", "allocation_rp", fmt_rupiah(allocation),
-                     total_allocation=fmt_rupiah(allocation), total_pagu=fmt_rupiah(ceiling),
-                     diff=fmt_rupiah(abs(allocation - ceiling)))
+    shown = allocation[bad].map(fmt_rupiah)
+    return _file_hits("allocation_sum_mismatch", "Indikator", "allocation_rp", shown, FILE in indikator.columns,
+                      total_allocation=shown, total_pagu=ceiling[bad].map(fmt_rupiah), diff=diff[bad].map(fmt_rupiah))
 
 
 def indicator_not_in_catalogue(indikator: pd.DataFrame, year: int | None) -> pd.DataFrame:
@@ -147,48 +235,59 @@ def ro_not_in_catalogue(pagu: pd.DataFrame, year: int | None) -> pd.DataFrame:
 
 def indicator_missing(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame) -> pd.DataFrame:
     """Every indicator of the plan appears in Kinerja (sheet-level hit per missing indicator)."""
-    missing = plan_indikator.loc[~plan_indikator["indicator_code"].isin(kinerja["indicator_code"]), "indicator_code"]
+    missing = plan_indikator[~_isin(plan_indikator, kinerja, "indicator_code")]
     if missing.empty:
         return none()
     return pd.DataFrame({"rule_id": "indicator_missing", "sheet": "Kinerja", "row": pd.NA,
-                         "column": "indicator_code", "value": missing.to_numpy()})
+                         "column": "indicator_code", "value": missing["indicator_code"].to_numpy(),
+                         **{k: v.to_numpy() for k, v in _file_of(missing).items()}})
 
 
 def indicator_not_in_plan(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """Every Kinerja indicator is an indicator of the plan."""
-    plan_codes = plan_indikator["indicator_code"]
-    bad = kinerja[kinerja["indicator_code"].notna() & ~kinerja["indicator_code"].isin(plan_codes)]
+    bad = kinerja[kinerja["indicator_code"].notna() & ~_isin(kinerja, plan_indikator, "indicator_code")]
     return hits("indicator_not_in_plan", "Kinerja", bad, "indicator_code", year=str(year or ""),
-                examples=", ".join(plan_codes.head(3)))
+                examples=_examples(bad, plan_indikator))
+
+
+def _examples(rows: pd.DataFrame, plan_indikator: pd.DataFrame) -> str | pd.Series:
+    """The plan's first three indicator codes (of each row's file), to show what a code looks like."""
+    if FILE not in rows.columns:
+        return ", ".join(plan_indikator["indicator_code"].head(3))
+    firsts = plan_indikator.groupby(FILE, sort=False).head(3).groupby(FILE)["indicator_code"].agg(", ".join)
+    return rows[FILE].map(firsts).fillna("")
 
 
 def ro_not_in_plan(anggaran: pd.DataFrame, plan_pagu: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """Every Anggaran line (RO x jenis belanja) is a line of the plan's Pagu."""
-    merged = anggaran.merge(plan_pagu[_BUDGET_KEY].drop_duplicates(), on=_BUDGET_KEY, how="left", indicator=True)
-    bad = merged[(merged["_merge"] == "left_only") & merged["ro_code"].notna()]
+    bad = anggaran[~_matched(anggaran, plan_pagu, _BUDGET_KEY) & anggaran["ro_code"].notna()]
     return hits("ro_not_in_plan", "Anggaran", bad, "ro_code", expense_type=bad["expense_type"], year=str(year or ""))
 
 
-def _target_of_month(plan_rapk: pd.DataFrame, month: int) -> pd.Series:
-    """indicator_code -> the RAPK target of the month (NaN = not measured)."""
-    column = contract.MONTH_COLUMNS[month - 1]
-    return num(plan_rapk.set_index("indicator_code")[column])
+def _target_of_month(kinerja: pd.DataFrame, plan_rapk: pd.DataFrame, month: int) -> pd.Series:
+    """Each Kinerja row's RAPK target of the month (NaN = not measured)."""
+    return num(_lookup(kinerja, plan_rapk, ["indicator_code"], contract.MONTH_COLUMNS[month - 1]))
 
 
 def realisasi_required(kinerja: pd.DataFrame, plan_rapk: pd.DataFrame, month: int) -> pd.DataFrame:
     """Realisasi is given wherever the plan has a target this month."""
-    target = kinerja["indicator_code"].map(_target_of_month(plan_rapk, month))
+    target = _target_of_month(kinerja, plan_rapk, month)
     bad = kinerja[target.notna() & num(kinerja["realisasi"]).isna()]
     return hits("realisasi_required", "Kinerja", bad, "realisasi", indicator=bad["indicator_code"],
                 month_name=month_name(month), target=target[bad.index].map(fmt_number))
 
 
-def ratio_mismatch(kinerja: pd.DataFrame, units_of_measure: pd.Series) -> pd.DataFrame:
+def ratio_mismatch(kinerja: pd.DataFrame, units_of_measure: pd.Series | pd.DataFrame) -> pd.DataFrame:
     """For a persen indicator with Pembilang and Penyebut (> 0): Realisasi = P / Q x 100 within 0,01.
 
-    ``units_of_measure``: indicator_code -> Satuan (from the plan, or the catalogue offline).
+    ``units_of_measure``: indicator_code -> Satuan (the catalogue's, offline), or the plan's Indikator rows
+    (indicator_code, unit_of_measure; with FILE in a batch: each file's own plan).
     """
-    unit = kinerja["indicator_code"].map(units_of_measure).astype("string").str.strip().str.casefold()
+    if isinstance(units_of_measure, pd.DataFrame):
+        unit = _lookup(kinerja, units_of_measure, ["indicator_code"], "unit_of_measure")
+    else:
+        unit = kinerja["indicator_code"].map(units_of_measure)
+    unit = unit.astype("string").str.strip().str.casefold()
     real, top, bottom = num(kinerja["realisasi"]), num(kinerja["numerator"]), num(kinerja["denominator"])
     derived = top / bottom.where(bottom > 0) * 100
     bad = kinerja[unit.eq("persen").fillna(False) & real.notna() & derived.notna()
@@ -198,11 +297,11 @@ def ratio_mismatch(kinerja: pd.DataFrame, units_of_measure: pd.Series) -> pd.Dat
 
 def cumulative_decrease(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """A kumulatif indicator's Realisasi does not fall below last month's (warning)."""
-    cumulative = plan_indikator.loc[plan_indikator["pattern"] == "kumulatif", "indicator_code"]
-    before = num(kinerja["indicator_code"].map(previous.drop_duplicates("indicator_code")
-                                                .set_index("indicator_code")["realisasi"]))
+    cumulative = plan_indikator[plan_indikator["pattern"] == "kumulatif"]
+    last = previous.drop_duplicates(_by_file(previous, ["indicator_code"]))
+    before = num(_lookup(kinerja, last, ["indicator_code"], "realisasi"))
     real = num(kinerja["realisasi"])
-    bad = kinerja[kinerja["indicator_code"].isin(cumulative) & (real < before - _EPS)]
+    bad = kinerja[_isin(kinerja, cumulative, "indicator_code") & (real < before - _EPS)]
     return hits("cumulative_decrease", "Kinerja", bad, "realisasi", indicator=bad["indicator_code"],
                 previous=before[bad.index].map(fmt_number))
 
@@ -210,9 +309,9 @@ def cumulative_decrease(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame, pre
 def kendala_expected(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame, plan_rapk: pd.DataFrame,
                      month: int) -> pd.DataFrame:
     """Where capaian < 100, Kendala and Rencana Tindak Lanjut are filled (warning at the first blank one)."""
-    polarity = kinerja["indicator_code"].map(plan_indikator.set_index("indicator_code")["polarity"])
+    polarity = _lookup(kinerja, plan_indikator, ["indicator_code"], "polarity")
     polarity = polarity.map(lambda p: master.POLARITY.get(p, p))
-    target = kinerja["indicator_code"].map(_target_of_month(plan_rapk, month))
+    target = _target_of_month(kinerja, plan_rapk, month)
     capaian = capaian_pct(kinerja["realisasi"], target, polarity)
     no_kendala, no_rtl = _blank(kinerja["kendala"]), _blank(kinerja["rtl"])
     bad = kinerja[(capaian < 100 - _EPS) & (no_kendala | no_rtl)]
@@ -229,9 +328,9 @@ def _spent_to_date(anggaran: pd.DataFrame, spent_before: pd.DataFrame | None) ->
     if spent_before is None or spent_before.empty:
         before = pd.Series(0.0, index=anggaran.index)
     else:
-        sums = spent_before.assign(spent_rp=num(spent_before["spent_rp"])).groupby(_BUDGET_KEY)["spent_rp"].sum()
-        keys = pd.MultiIndex.from_frame(anggaran[_BUDGET_KEY].astype(object))
-        before = pd.Series(sums.reindex(keys).fillna(0.0).to_numpy(), index=anggaran.index)
+        spent = spent_before.assign(spent_rp=num(spent_before["spent_rp"]))
+        sums = spent.groupby(_by_file(anggaran, _BUDGET_KEY), as_index=False)["spent_rp"].sum()
+        before = num(_lookup(anggaran, sums, _BUDGET_KEY, "spent_rp")).fillna(0.0)
     return before + num(anggaran["spent_month_rp"]).fillna(0.0)
 
 
@@ -239,9 +338,8 @@ def spending_exceeds_pagu(anggaran: pd.DataFrame, plan_pagu: pd.DataFrame,
                           spent_before: pd.DataFrame | None) -> pd.DataFrame:
     """Cumulative spending of a line above its Pagu is a warning (at Realisasi Bulan Ini)."""
     spent = _spent_to_date(anggaran, spent_before)
-    ceiling = anggaran[_BUDGET_KEY].merge(plan_pagu[[*_BUDGET_KEY, "pagu_rp"]].drop_duplicates(_BUDGET_KEY),
-                                          on=_BUDGET_KEY, how="left")["pagu_rp"]
-    ceiling = num(ceiling).set_axis(anggaran.index)
+    lines = plan_pagu.drop_duplicates(_by_file(plan_pagu, _BUDGET_KEY))
+    ceiling = num(_lookup(anggaran, lines, _BUDGET_KEY, "pagu_rp"))
     bad = anggaran[ceiling.notna() & (spent > ceiling + RUPIAH_TOLERANCE)]
     return hits("spending_exceeds_pagu", "Anggaran", bad, "spent_month_rp", ro_code=bad["ro_code"],
                 expense_type=bad["expense_type"], spent=spent[bad.index].map(fmt_rupiah),
@@ -250,18 +348,20 @@ def spending_exceeds_pagu(anggaran: pd.DataFrame, plan_pagu: pd.DataFrame,
 
 def spending_sum_mismatch(kinerja: pd.DataFrame, anggaran: pd.DataFrame,
                           spent_before: pd.DataFrame | None) -> pd.DataFrame:
-    """Sum of the indicators' Realisasi Anggaran equals cumulative RO spending, within a rupiah (warning)."""
-    attributed = num(kinerja["spent_cum_rp"])
-    if attributed.notna().sum() == 0:
+    """Sum of the indicators' Realisasi Anggaran equals cumulative RO spending, within a rupiah (warning).
+
+    One sheet-level hit per file whose sums disagree (a file without any attributed spending is skipped)."""
+    given = num(kinerja["spent_cum_rp"]).notna().groupby(_files(kinerja).to_numpy()).sum()
+    files = given.index[given > 0]
+    attributed = _totals(kinerja, "spent_cum_rp", files)
+    ro_total = _totals(spent_before, "spent_rp", files) + _totals(anggaran, "spent_month_rp", files)
+    diff = attributed - ro_total
+    bad = diff.abs() > RUPIAH_TOLERANCE
+    if not bad.any():
         return none()
-    before = 0.0 if spent_before is None else num(spent_before["spent_rp"]).sum()
-    ro_total = before + num(anggaran["spent_month_rp"]).sum()
-    diff = attributed.sum() - ro_total
-    if abs(diff) <= RUPIAH_TOLERANCE:
-        return none()
-    return sheet_hit("spending_sum_mismatch", "Kinerja", "spent_cum_rp", fmt_rupiah(attributed.sum()),
-                     kinerja_total=fmt_rupiah(attributed.sum()), ro_total=fmt_rupiah(ro_total),
-                     diff=fmt_rupiah(abs(diff)))
+    shown = attributed[bad].map(fmt_rupiah)
+    return _file_hits("spending_sum_mismatch", "Kinerja", "spent_cum_rp", shown, FILE in kinerja.columns,
+                      kinerja_total=shown, ro_total=ro_total[bad].map(fmt_rupiah), diff=diff[bad].abs().map(fmt_rupiah))
 
 
 def _cumulative(this_month: pd.DataFrame, before: pd.DataFrame | None, keys: list[str],
@@ -281,24 +381,28 @@ def derived_indicator_mismatch(kinerja: pd.DataFrame, sampling: pd.DataFrame, in
     """An indicator defined from sampling / inspection counts agrees with them, within 0,01 (warning).
 
     Counts are cumulative: earlier months (``*_before``) plus this month. ``sources`` limits the check to
-    the sources whose earlier months are known.
+    the sources whose earlier months are known. In a batch, the file stands in for the unit key of
+    ``derived_indicator_values``, so each file's counts make its own values.
     """
+    keys = _by_file(kinerja, [])
     derivations = master.indicator_derivations()
     derived = derived_indicator_values(
-        _cumulative(sampling, sampling_before, ["commodity", "method"], ["sampled", "tested", "ms", "tms"]),
-        _cumulative(inspection, inspection_before, ["facility_type"], ["inspected", "mk", "tmk"]),
+        _cumulative(sampling, sampling_before, [*keys, "commodity", "method"], ["sampled", "tested", "ms", "tms"])
+        .rename(columns={FILE: _UNIT_KEY}),
+        _cumulative(inspection, inspection_before, [*keys, "facility_type"], ["inspected", "mk", "tmk"])
+        .rename(columns={FILE: _UNIT_KEY}),
         derivations, master.commodities(), master.facility_types(),
-    )
+    ).rename(columns={_UNIT_KEY: FILE})
     source = derivations.set_index("indicator_code")["source"]
-    derived = derived[derived["indicator_code"].map(source).isin(sources)].set_index("indicator_code")
-    value = kinerja["indicator_code"].map(derived["derived_pct"])
+    derived = derived[derived["indicator_code"].map(source).isin(sources)]
+    value = _lookup(kinerja, derived, ["indicator_code"], "derived_pct")
     real = num(kinerja["realisasi"])
     bad = kinerja[real.notna() & value.notna() & ((real - value).abs() > PERCENT_TOLERANCE + _EPS)]
-    codes_ = bad["indicator_code"]
     return hits("derived_indicator_mismatch", "Kinerja", bad, "realisasi",
-                derived=value[bad.index].map(fmt_number), numerator=codes_.map(derived["numerator"]).map(fmt_number),
-                denominator=codes_.map(derived["denominator"]).map(fmt_number),
-                source=codes_.map(source).map({"sampling": "Sampling", "inspection": "Pemeriksaan"}))
+                derived=value[bad.index].map(fmt_number),
+                numerator=_lookup(bad, derived, ["indicator_code"], "numerator").map(fmt_number),
+                denominator=_lookup(bad, derived, ["indicator_code"], "denominator").map(fmt_number),
+                source=bad["indicator_code"].map(source).map({"sampling": "Sampling", "inspection": "Pemeriksaan"}))
 
 
 # -- identity and context --------------------------------------------------------------------------
