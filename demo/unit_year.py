@@ -22,13 +22,13 @@ from demo.phrases import obstacles, person
 from demo.rng import stream
 from reference import master
 from sakip.periods import ROMAN, quarter_of
+from sakip.settings import get_settings
 from schemas import contract
 from sinks.templates import unit_budget_skeleton, unit_plan_skeleton
 
 MONTH_COLS = list(contract.MONTH_COLUMNS)
-#: Share of monthly reports sent after the deadline, and the deadline day.
+#: Share of monthly reports sent after the deadline (the settings' ``deadline_day``).
 LATE_SHARE = 0.08
-DEADLINE_DAY = 10
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,8 @@ def _identity_plan(unit: pd.Series, year: int, rng: np.random.Generator) -> dict
 def sent_dates(year: int, rng: np.random.Generator) -> list[date]:
     """When each month's report was sent: mostly days 2-10 of the next month, some late (11-25)."""
     late = rng.random(12) < LATE_SHARE
-    days = np.where(late, rng.integers(DEADLINE_DAY + 1, 26, 12), rng.integers(2, DEADLINE_DAY + 1, 12))
+    deadline_day = get_settings().deadline_day
+    days = np.where(late, rng.integers(deadline_day + 1, 26, 12), rng.integers(2, deadline_day + 1, 12))
     return [date(year + m // 12, m % 12 + 1, int(d)) for m, d in zip(range(1, 13), days)]
 
 

@@ -38,8 +38,6 @@ header_of = lru_cache(maxsize=None)(contract.header_of)
 LISTS_SHEET = "Daftar"
 #: Rows below the header that drop-downs and unlocked column styles cover.
 VALIDATION_ROWS = 1000
-#: Default reporting deadline (day of the following month); the CLI may pass the settings' value.
-DEADLINE_DAY = 10
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -448,14 +446,15 @@ def _write_instructions(book: Workbook, kind: str, version: str, identity: Mappi
 def decorate(
     book: Workbook,
     kind: contract.WorkbookKind,
-    version: str | None = None,
-    choices: Mapping[str, Sequence[str]] | None = None,
-    deadline_day: int = DEADLINE_DAY,
+    version: str | None,
+    choices: Mapping[str, Sequence[str]] | None,
+    deadline_day: int,
 ) -> Workbook:
     """Turn a workbook written by ``write_workbook`` into a steward's template (in place).
 
     ``choices`` overrides code lists (column -> codes), e.g. the plan's indicator and RO codes for a
-    monthly report whose own rows may not list them all.
+    monthly report whose own rows may not list them all; ``deadline_day`` is the reporting deadline
+    the instructions state (the settings' ``deadline_day``, the one the validator judges by).
     """
     version = version or contract.current_version()
     _register_styles(book)

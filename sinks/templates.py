@@ -27,8 +27,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reference import master
+from sakip.settings import get_settings
 from schemas import contract
-from sinks.template_style import DEADLINE_DAY, columns, decorate, identity_fields
+from sinks.template_style import columns, decorate, identity_fields
 from sinks.xlsx_text import text_row
 
 #: Plan word of each catalogue measurement (flat, kumulatif, tahapan, akhir_tahun).
@@ -114,13 +115,15 @@ def write_workbook(
     *,
     choices: Mapping[str, Sequence[str]] | None = None,
     styled: bool = True,
+    deadline_day: int | None = None,
 ) -> Workbook:
     """Write a plan (``rencana``) or monthly (``bulanan``) workbook and return the saved openpyxl book.
 
     ``frames`` maps sheet name -> frame with canonical columns; a missing sheet is written with its
     header only. The book is decorated for stewards (``template_style.decorate``; ``choices`` overrides
     its code lists) unless ``styled`` is false; decoration adds the ``Petunjuk`` and hidden ``Daftar``
-    sheets and changes no contract sheet, header or value.
+    sheets and changes no contract sheet, header or value. The instructions state the reporting
+    deadline the validator judges by: ``deadline_day`` or the settings' (``SAKIP_DEADLINE_DAY``).
     """
     version = version or contract.current_version()
     book = Workbook()
@@ -131,7 +134,7 @@ def write_workbook(
         frame = frames.get(sheet, pd.DataFrame())
         _write_sheet(ws, columns(kind, sheet, version), frame)
     if styled:
-        decorate(book, kind, version, choices, DEADLINE_DAY)
+        decorate(book, kind, version, choices, deadline_day or get_settings().deadline_day)
     path.parent.mkdir(parents=True, exist_ok=True)
     save_reproducibly(book, path, _stamp(identity))
     return book

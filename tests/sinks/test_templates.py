@@ -230,6 +230,26 @@ def test_petunjuk_explains_in_indonesian(monthly_book):
         assert spec.header in text
 
 
+def test_the_deadline_stewards_are_told_is_the_one_the_validator_judges_by(tmp_path: Path, monkeypatch):
+    """One deadline day (``SAKIP_DEADLINE_DAY``): the template's instructions and the validator's deadline."""
+    from datetime import date
+
+    from sakip import periods
+    from sakip import settings as settings_module
+
+    monkeypatch.setenv("SAKIP_DEADLINE_DAY", "15")
+    settings_module.get_settings.cache_clear()
+    try:
+        book = load_workbook(monthly_template(UPT, 2024, 3, tmp_path / "m.xlsx"))
+        text = " ".join(str(v) for row in book[contract.INSTRUCTIONS_SHEET].iter_rows(values_only=True)
+                        for v in row if v)
+        due = periods.deadline(2024, 3, settings_module.get_settings().deadline_day)
+    finally:
+        settings_module.get_settings.cache_clear()
+    assert due == date(2024, 4, 15)
+    assert "tanggal 15" in text and "15 April 2024" in text and "tanggal 10" not in text
+
+
 def test_decoration_changes_no_contract_value(tmp_path: Path):
     identity = {"unit_code": UPT, "year": 2024, "month": 2, "steward": "Maria Seran"}
     frames = {"Kinerja": pd.DataFrame({"indicator_code": ["IKU-OBAT-MS"], "realisasi": [98.0], "kendala": [None]}),
