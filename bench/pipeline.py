@@ -1,22 +1,23 @@
-"""Benchmark: demo years for every unit through the whole pipeline, against the floor of reading them.
+"""Benchmark: demo years for every unit through the whole pipeline, against the floors of reading them.
 
-    python -m bench.pipeline --year 2023                     # one year, all units, SQLite
-    python -m bench.pipeline --year 2023 --unit BPOM-KPG       # a quick look at one unit
-    python -m bench.pipeline --year 2020 --years 5            # a five-year backfill (the Renstra 2020-2024)
-    python -m bench.pipeline --year 2020 --years 5 --every 5  # the same for every fifth unit
-    python -m bench.pipeline --year 2023 --postgres           # the same on a fresh PostgreSQL database
-    python -m bench.pipeline --year 2023 --reports 2023-Q2    # then render every unit's reports for a quarter
+    python -m bench.pipeline --year 2023                      # one year, all units, SQLite
+    python -m bench.pipeline --year 2023 --reports 2023-Q2     # then a quarter's reports
+    python -m bench.pipeline --year 2020 --years 5             # the five-year backfill (Renstra 2020-2024)
+    python -m bench.pipeline --year 2023 --every 5             # every fifth unit (a quicker look)
+    python -m bench.pipeline --year 2023 --postgres            # on a fresh PostgreSQL database
+    python -m bench.pipeline --year 2023 --workers 1           # one process (no parallelism)
 
-Phases, each in a fresh process (``bench.measure``):
-1. generate the demo inbox (not part of the pipeline; printed for context);
-2. the floor: ``read_workbook`` on every file of the inbox and nothing else;
-3. the pipeline as the CLI runs it (``flows.steps.process_files``: hash, read, validate, steward
-   feedback, archive, one warehouse transaction per file with the unit-year's scores recomputed,
-   national completeness): plans, then months 1-12, year by year, into an empty warehouse;
-4. optionally every complete unit's interim report (Word + PDF) and the national roll-up for a
-   quarter (``bench.reports``).
-It prints files per second, peak memory, and the ratio of pipeline time to reading time. Figures,
-not assertions: nothing here fails because something is slow.
+Phases, each in a fresh process (``bench.measure``; peak memory is the phase's own process and, for
+the pipeline and reports, the largest of its worker processes):
+1. generate the demo inbox (context, not pipeline);
+2. the floors: python-calamine reading every value of every workbook (the fastest possible read), and
+   ``sources.workbook.read_workbook`` (the product's reader) on the same files;
+3. the pipeline as ``sakip backfill`` runs it (``flows.run.collect`` on worker processes: read,
+   validate, feedback, store raw facts, archive, derive every unit-year once, completeness) into an
+   empty warehouse;
+4. optionally every complete unit's interim report and the national roll-up for a quarter.
+It prints seconds, files per second, peak memory, and the ratios of pipeline time to each floor.
+Figures, not assertions: nothing here fails because something is slow.
 """
 from __future__ import annotations
 
@@ -32,31 +33,35 @@ from bench.warehouses import warehouse_url
 DEFAULT_WORKDIR = Path("data/bench")
 
 
-def generate(years: list[int], inbox: Path, seed: int, mistake_rate: float, units: list[str] | None) -> int:
+def generate(years: list[int], inbox: Path, seed: int, mistake_rate: float, units: list[str] | None,
+             workers: int | None) -> int:
     """Write the demo inbox for ``years`` (``units``, default all); returns the number of files written."""
     from demo.generator import generate_year
 
-    files = 0
-    for year in years:
-        files += len(generate_year(year, inbox / str(year), seed=seed + year, mistake_rate=mistake_rate,
-                                   units=units).files)
-    return files
+    return sum(len(generate_year(year, inbox, seed=seed + year, mistake_rate=mistake_rate, units=units,
+                                 workers=workers).files) for year in years)
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Every submission of the inbox (what the collector would consider), in loading order."""
+    """Every submission of the inbox (what the collector would consider)."""
     from sources.inbox import scan_inbox
 
-    return [Path(p) for p in scan_inbox(inbox).sort_values(["name_year", "name_month", "unit_folder"])["path"]]
+    return [Path(p) for p in scan_inbox(inbox)["path"]]
 
 
-def inbox_files_all(inbox: Path, years: list[int]) -> list[Path]:
-    """The files of every year's inbox, year by year."""
-    return [path for year in years for path in inbox_files(inbox / str(year))]
+def calamine_floor(paths: list[Path]) -> int:
+    """The floor: every value of every sheet of every workbook with python-calamine, nothing else."""
+    from python_calamine import CalamineWorkbook
+
+    for path in paths:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+    return len(paths)
 
 
-def read_only(paths: list[Path]) -> int:
-    """The floor: open and read every workbook into frames, nothing else."""
+def reader_floor(paths: list[Path]) -> int:
+    """The product's reader on every workbook (bounds, headers, typing, cell addresses), nothing else."""
     from sources.workbook import read_workbook
 
     for path in paths:
@@ -64,27 +69,29 @@ def read_only(paths: list[Path]) -> int:
     return len(paths)
 
 
-def run_pipeline(years: list[int], inbox_root: Path, out: Path, url: str) -> dict:
-    """Plans then months 1-12 of each year through ``process_files``; per-year seconds and statuses."""
-    from flows import steps
+def run_pipeline(years: list[int], inbox: Path, out: Path, url: str, workers: int | None) -> dict:
+    """Every file of ``years`` through the orchestration the CLI uses, as one run (``sakip backfill``)."""
+    from flows import run
+    from flows.runners import local_runner
+    from flows.select import select_years
     from sakip.settings import Settings
+    from sinks.warehouse.db import open_warehouse
 
-    engine = steps.warehouse(url)
-    statuses: Counter[str] = Counter()
-    per_year: dict[int, float] = {}
-    for year in years:
-        settings = Settings(warehouse_url=url, inbox=inbox_root / str(year), out=out)
-        started = time.perf_counter()
-        for month in [None, *range(1, 13)]:
-            kind = "rencana" if month is None else "bulanan"
-            outcomes = steps.process_files(engine, steps.select_files(settings, kind, year, month), settings)
-            statuses.update(o.status for o in outcomes)
-        per_year[year] = time.perf_counter() - started
-    return {"statuses": dict(statuses), "per_year": per_year}
+    settings = Settings(warehouse_url=url, inbox=inbox, out=out, workers=workers)
+    engine = open_warehouse(url)
+    runner = local_runner(workers)
+    started = time.perf_counter()
+    try:
+        result = run.collect(engine, settings, select_years(settings, years[0], years[-1]), runner)
+    finally:
+        runner.close()
+    return {"statuses": dict(Counter(o.status for o in result.outcomes)), "seconds": time.perf_counter() - started,
+            "unit_years": len(result.derived.unit_years) if result.derived else 0}
 
 
 def _print_phase(name: str, measured: Measured, files: int) -> None:
-    print(f"{name:<34s} {measured.seconds:9.1f} s  {rate(files, measured.seconds):>10s}  peak {measured.peak_mib:7.0f} MiB")
+    print(f"{name:<40s} {measured.seconds:8.1f} s  {rate(files, measured.seconds):>10s}  "
+          f"peak {measured.peak_mib:6.0f} MiB (workers {measured.children_peak_mib:5.0f} MiB)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -97,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unit", action="append", default=None, help="only this unit (repeatable; default all)")
     parser.add_argument("--every", type=int, default=None, metavar="K",
                         help="only every K-th unit of the master data (all unit types, a shorter run)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     parser.add_argument("--postgres", action="store_true", help="load a fresh PostgreSQL database instead of SQLite")
     parser.add_argument("--reports", metavar="YYYY-Qn", help="then render every complete unit's reports for a quarter")
     args = parser.parse_args(argv)
@@ -109,24 +117,27 @@ def main(argv: list[str] | None = None) -> None:
     workdir = args.workdir.resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     inbox, out = workdir / "inbox", workdir / "out"
-    print(f"bench.pipeline: years {years[0]}-{years[-1]}, {len(args.unit) if args.unit else 'all'} units, {machine()}")
+    print(f"bench.pipeline: years {years[0]}-{years[-1]}, {len(args.unit) if args.unit else 'all'} units, "
+          f"{args.workers or 'one per core'} worker(s), {machine()}")
 
-    generated = in_fresh_process(generate, years, inbox, args.seed, args.mistake_rate, args.unit)
+    generated = in_fresh_process(generate, years, inbox, args.seed, args.mistake_rate, args.unit, args.workers)
     _print_phase("generate demo inbox (context)", generated, generated.result)
-    paths = inbox_files_all(inbox, years)
-    floor = in_fresh_process(read_only, paths)
-    _print_phase("floor: read every workbook", floor, len(paths))
+    paths = inbox_files(inbox)
+    calamine = in_fresh_process(calamine_floor, paths)
+    _print_phase("floor: python-calamine, every value", calamine, len(paths))
+    reader = in_fresh_process(reader_floor, paths)
+    _print_phase("floor: read_workbook (the product reader)", reader, len(paths))
     with warehouse_url(workdir, args.postgres) as url:
-        pipeline = in_fresh_process(run_pipeline, years, inbox, out, url)
-        _print_phase(f"pipeline ({'PostgreSQL' if args.postgres else 'SQLite'})", pipeline, len(paths))
-        for year, seconds in pipeline.result["per_year"].items():
-            print(f"  {year}: {seconds:7.1f} s")
-        print(f"  outcomes: {pipeline.result['statuses']}")
-        print(f"ratio pipeline / floor: {pipeline.seconds / floor.seconds:.2f}")
+        pipeline = in_fresh_process(run_pipeline, years, inbox, out, url, args.workers)
+        _print_phase(f"pipeline ({'PostgreSQL' if args.postgres else 'SQLite'}), without reports", pipeline,
+                     len(paths))
+        print(f"  outcomes: {pipeline.result['statuses']}; {pipeline.result['unit_years']} unit-years derived")
+        print(f"ratio pipeline / calamine floor: {pipeline.seconds / calamine.seconds:.1f}x; "
+              f"pipeline / read_workbook floor: {pipeline.seconds / reader.seconds:.2f}x")
         if args.reports:
-            from bench.reports import render_quarter, print_reports
+            from bench.reports import print_reports, render_quarter
 
-            print_reports(in_fresh_process(render_quarter, url, args.reports, out / "laporan"))
+            print_reports(in_fresh_process(render_quarter, url, args.reports, out, args.workers))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """``sakip``: the one command line of the pipeline.
 
-Every command runs the same steps as the Prefect flows (``flows/steps.py``) but without a Prefect
-server, so it works on a steward's laptop and in tests. Messages are in Indonesian: stewards and
-the planning bureau read them. Heavy imports happen inside commands to keep ``--help`` fast.
+Every command runs the same orchestration as the Prefect flows (``flows/run.py``) without a Prefect
+server, on worker processes of this machine (``SAKIP_WORKERS``), so it works on a steward's laptop
+and in tests. Long commands show progress bars and end with a summary table. Messages are in
+Indonesian: stewards and the planning bureau read them. Heavy imports happen inside commands to keep
+``--help`` fast.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Annotated, NoReturn, Optional
 import typer
 
 from sakip import periods
+from sakip.policy_commands import policy_app
 from sakip.settings import get_settings
 
 app = typer.Typer(help="Pipeline kinerja SAKIP BPOM: template, validasi, koleksi, skor, gudang data, laporan.",
@@ -22,25 +25,51 @@ template_app = typer.Typer(help="Menulis template workbook untuk unit.", no_args
 db_app = typer.Typer(help="Pemeliharaan gudang data.", no_args_is_help=True)
 app.add_typer(template_app, name="template")
 app.add_typer(db_app, name="db")
+app.add_typer(policy_app, name="policy")
 
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="Berkas kebijakan penilaian (YAML) pengganti.")]
 
 
+def _one_line(text: str) -> str:
+    """A name as one printable line (a sender controls file names: no newline or control character)."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
+
+
 def _echo_outcomes(outcomes) -> None:
     """One line per file and a closing count, as an operator reads it."""
+    from sakip.progress import summary
+
     for o in outcomes:
-        extra = f" ({o.n_errors} kesalahan, {o.n_warnings} peringatan)" if o.verdict else ""
-        typer.echo(f"{o.status:10s} {o.file_name}{extra}")
+        extra = f" ({o.n_errors} kesalahan, {o.n_warnings} peringatan)" if o.verdict and o.status != "gagal" else ""
+        typer.echo(f"{o.status:10s} {_one_line(o.file_name)}{extra}")
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
     typer.echo("Ringkasan: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "tidak ada berkas baru"))
+    if counts:
+        summary("Hasil pengumpulan", dict(sorted(counts.items())))
 
 
 def _engine():
-    from flows import steps
+    from sinks.warehouse.db import open_warehouse
 
-    return steps.warehouse(get_settings().warehouse_url)
+    return open_warehouse(get_settings().warehouse_url)
+
+
+def _run_files(files, policy: Path | None):
+    """Files through the orchestration (worker processes, progress bars); their outcomes."""
+    from flows import run
+    from flows.runners import local_runner
+    from sakip.progress import bars
+
+    settings = get_settings()
+    runner = local_runner(settings.workers)
+    try:
+        with bars() as progress:
+            result = run.collect(_engine(), settings, files, runner, progress, policy)
+    finally:
+        runner.close()
+    return result.outcomes
 
 
 @template_app.command("plan")
@@ -58,14 +87,14 @@ def template_monthly(unit: Annotated[str, typer.Option("--unit")], year: Annotat
                      month: Annotated[int, typer.Option("--month", min=1, max=12)],
                      output: Annotated[Path, typer.Option("-o", "--output")]) -> None:
     """Template Laporan Bulanan, terisi indikator dan RO dari rencana yang tercatat (bila ada)."""
-    from flows import steps
+    from flows.intake import plan_frames
     from sinks.templates import monthly_template
     from sinks.warehouse import read
 
     code = _unit_code(unit)
     with _engine().connect() as conn:
         inputs = read.unit_year_inputs(conn, code, year)
-    plan = steps.plan_frames(inputs) if not inputs.plan_indicator.empty else None
+    plan = plan_frames(inputs) if not inputs.plan_indicator.empty else None
     typer.echo(f"Template bulanan ditulis: {monthly_template(code, year, month, output, plan=plan)}")
 
 
@@ -84,9 +113,21 @@ def demo(year: Annotated[int, typer.Option("--year")], out: Annotated[Path, type
          units: Annotated[Optional[list[str]], typer.Option("--unit", help="Batasi ke unit ini (boleh berulang)")] = None) -> None:
     """Membuat data demo setahun (rencana + 12 bulan) untuk semua unit, dengan kesalahan khas petugas."""
     from demo.generator import generate_year
+    from sakip.progress import bars
 
-    manifest = generate_year(year, out, seed=seed, mistake_rate=mistake_rate, units=units)
+    with bars() as progress:
+        progress.start("unit demo", 0)
+        manifest = generate_year(year, out, seed=seed, mistake_rate=mistake_rate, units=units,
+                                 workers=get_settings().workers,
+                                 progress=lambda done, total: _demo_progress(progress, done, total))
     typer.echo(f"Data demo {year} ditulis ke {out} ({manifest.summary()})")
+
+
+def _demo_progress(progress, done: int, total: int) -> None:
+    if done == 0:
+        progress.start("unit demo", total)
+    else:
+        progress.advance("unit demo", 1)
 
 
 @app.command()
@@ -95,7 +136,7 @@ def validate(file: Annotated[Path, typer.Argument()],
              as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON")] = False,
              plan: Annotated[Optional[Path], typer.Option("--plan", help="Workbook rencana unit (untuk laporan bulanan)")] = None) -> None:
     """Memeriksa satu workbook secara luring, sama seperti saat dikirim. Keluar 0 bila diterima, 1 bila ditolak."""
-    from flows.steps import validate_offline
+    from flows.intake import validate_offline
 
     for given, what in ((file, "Berkas"), (plan, "Berkas rencana (--plan)")):
         if given is not None and not given.is_file():
@@ -128,11 +169,11 @@ def _echo_problems(file: Path, result) -> None:
 @app.command("plan")
 def plan_cmd(year: Annotated[int, typer.Option("--year")], policy: PolicyOption = None) -> None:
     """Memuat rencana tahunan semua unit dari kotak masuk (aman diulang)."""
-    from flows import steps
+    from flows.select import select_files
 
     settings = get_settings()
     _require_policy(settings, year, policy)
-    _echo_outcomes(steps.process_files(_engine(), steps.select_files(settings, "rencana", year), settings, policy))
+    _finish(_run_files(select_files(settings, "rencana", year), policy))
 
 
 @app.command()
@@ -140,22 +181,28 @@ def collect(period: Annotated[str, typer.Option("--period", help="YYYY-MM")], po
             late: Annotated[bool, typer.Option("--late/--no-late", help="Juga muat berkas susulan dan koreksi "
                                                "bulan-bulan sebelumnya yang belum diproses")] = True) -> None:
     """Mengumpulkan laporan bulanan satu periode dari kotak masuk, beserta berkas susulan/koreksi (aman diulang)."""
-    from flows import steps
+    from flows.select import select_collection
 
     year, month = _parse(periods.parse_period, period)
     settings = get_settings()
     _require_policy(settings, year, policy)
-    engine = _engine()
-    _echo_outcomes(steps.process_files(engine, steps.select_collection(engine, settings, year, month, late), settings,
-                                       policy))
+    _finish(_run_files(select_collection(_engine(), settings, year, month, late), policy))
+
+
+def _finish(outcomes) -> None:
+    """Print the outcomes; exit 1 when every file of the run failed to be processed (not a success)."""
+    _echo_outcomes(outcomes)
+    if outcomes and all(o.status == "gagal" for o in outcomes):
+        typer.echo("Gagal: tidak satu berkas pun dapat diproses; lihat log untuk penyebabnya.", err=True)
+        raise typer.Exit(code=1)
 
 
 def _require_policy(settings, year: int, policy: Path | None) -> None:
-    from flows import steps
+    from flows.derive import PolicyMissing, require_scoring_policy
 
     try:
-        steps.require_scoring_policy(settings, year, policy)
-    except steps.PolicyMissing as error:
+        require_scoring_policy(settings, year, policy)
+    except PolicyMissing as error:
         _fail(error)
 
 
@@ -175,11 +222,14 @@ def _parse(parser, text: str):
 @app.command()
 def backfill(first: Annotated[int, typer.Option("--from")], last: Annotated[int, typer.Option("--to")],
              policy: PolicyOption = None) -> None:
-    """Memuat ulang rentang tahun: rencana lalu bulan 1-12 setiap tahun."""
+    """Memuat ulang rentang tahun: rencana lalu bulan 1-12 setiap tahun, dalam satu jalan (skor tiap unit-tahun
+    dihitung sekali)."""
+    from flows.select import select_years
+
+    settings = get_settings()
     for year in range(first, last + 1):
-        plan_cmd(year, policy)
-        for month in range(1, 13):
-            collect(f"{year}-{month:02d}", policy)
+        _require_policy(settings, year, policy)
+    _finish(_run_files(select_years(settings, first, last), policy))
 
 
 @app.command("run-year")
@@ -188,8 +238,12 @@ def run_year(year: Annotated[int, typer.Option("--year")], policy: PolicyOption 
     """Pekerjaan utama setahun: rencana, 12 bulan, lalu laporan triwulan per unit dan nasional."""
     backfill(year, year, policy)
     if reports:
-        for quarter in range(1, 5):
-            report(quarter=f"{year}-Q{quarter}", unit=None, national=True, all_units=True)
+        from flows import reports as report_steps
+
+        engine, settings = _engine(), get_settings()
+        jobs = [job for quarter in range(1, 5)
+                for job in report_steps.report_jobs(engine, settings, year, quarter, refresh_stale=quarter == 4)]
+        _build_reports(list(dict.fromkeys(jobs)))  # a stale report of an earlier quarter is listed once
 
 
 @app.command()
@@ -200,22 +254,47 @@ def report(quarter: Annotated[str, typer.Option("--quarter", help="YYYY-Qn")],
            force: Annotated[bool, typer.Option("--force", help="Buat laporan unit walaupun data triwulan belum "
                                                               "lengkap (laporan memuat catatannya)")] = False) -> None:
     """Laporan Kinerja Interim Triwulan (Word + PDF) untuk satu unit, semua unit, dan/atau nasional."""
-    from flows import steps
+    from flows import reports as report_steps
 
     year, q = _parse(periods.parse_quarter, quarter)
     settings, engine = get_settings(), _engine()
-    codes = [_unit_code(unit)] if unit else (steps.units_with_complete_quarter(engine, year, q) if all_units else [])
-    if unit and not force and (gaps := steps.report_quarter_gaps(engine, codes[0], year, q)):
+    if not unit and not all_units and not national:
+        raise typer.BadParameter("sebutkan --unit KODE, --all atau --national")
+    codes = [_unit_code(unit)] if unit else (None if all_units else [])
+    if unit and not force and (gaps := report_steps.report_quarter_gaps(engine, codes[0], year, q)):
         typer.echo(f"Data {codes[0]} {periods.quarter_label(q)} {year} belum lengkap: {'; '.join(gaps)}. Laporan "
                    "tidak dibuat; kirim dan muat data tersebut, atau gunakan --force untuk membuat laporan dengan "
                    "catatan data belum lengkap.", err=True)
         raise typer.Exit(code=1)
-    for code in codes:
-        typer.echo(steps.describe_report(steps.build_unit_report(engine, settings, code, year, q)))
-    if national:
-        typer.echo(steps.describe_report(steps.build_national_report(engine, settings, year, q)))
-    if not codes and not national:
-        raise typer.BadParameter("sebutkan --unit KODE, --all atau --national")
+    # --all also rebuilds every existing report whose data changed, as the report flow does
+    _build_reports(report_steps.report_jobs(engine, settings, year, q, codes, national, refresh_stale=all_units))
+
+
+def _build_reports(jobs) -> None:
+    """Reports built in parallel worker processes (progress bars), one line each; exit 1 if any failed."""
+    from flows import reports as report_steps
+    from flows import run
+    from flows.runners import Failed, local_runner
+    from sakip.progress import bars, summary
+
+    settings = get_settings()
+    runner = local_runner(settings.workers)
+    try:
+        with bars() as progress:
+            results = run.build_reports(_engine(), settings, jobs, runner, progress)
+    finally:
+        runner.close()
+    failed = 0
+    for job, result in zip(jobs, results):
+        if isinstance(result, Failed):
+            failed += 1
+            typer.echo(f"GAGAL {job.label}: {result}", err=True)
+        else:
+            typer.echo(report_steps.describe_report(result))
+    reused = sum(1 for r in results if not isinstance(r, Failed) and r.reused)
+    summary("Laporan", {"dibuat": len(results) - failed - reused, "tidak berubah": reused, "gagal": failed})
+    if failed:
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -226,11 +305,11 @@ def override(unit: Annotated[str, typer.Option("--unit")], year: Annotated[int, 
              reason: Annotated[str, typer.Option("--reason")], by: Annotated[str, typer.Option("--by")],
              policy: PolicyOption = None) -> None:
     """Mencatat penyesuaian capaian manual (dengan alasan dan pelaku) lalu menghitung ulang skor unit."""
-    from flows import steps
+    from flows import run
 
     try:
-        override_id = steps.add_override(_engine(), get_settings(), _unit_code(unit), year, month, indicator, value,
-                                         reason, by, policy)
+        override_id = run.add_override(_engine(), get_settings(), _unit_code(unit), year, month, indicator, value,
+                                       reason, by, policy)
     except ValueError as error:
         _fail(error)
     typer.echo(f"Penyesuaian #{override_id} dicatat dan skor {unit} {year} dihitung ulang.")
@@ -244,16 +323,24 @@ def rescore(year: Annotated[int, typer.Option("--year")],
 
     Perlu dijalankan setelah berkas kebijakan diganti (--policy) atau diubah di reference/policies:
     berkas yang sudah dimuat tidak dimuat ulang, jadi skornya baru berubah lewat perintah ini."""
-    from flows import steps
+    from flows.derive import rescore as derive_again
 
     codes = [_unit_code(u) for u in units] if units else None
     try:
-        rows = steps.rescore(_engine(), get_settings(), year, codes, policy)
+        rows = derive_again(_engine(), get_settings(), year, codes, policy)
     except (ValueError, KeyError) as error:
         _fail(error)
     for row in rows:
         typer.echo(f"{row['unit_code']:12s} {row['year']} kebijakan {row['policy_id']}: {row['rows']} baris dihitung ulang")
     typer.echo(f"Ringkasan: {len(rows)} unit-tahun dihitung ulang" if rows else f"Tidak ada rencana {year} di gudang data.")
+
+
+@app.command()
+def watch() -> None:
+    """Mencatat isi kotak masuk sekarang (kapan tiap berkas pertama terlihat); jalankan berkala, mis. tiap 10 menit."""
+    from flows.watch import record_inbox
+
+    typer.echo(f"Kotak masuk dicatat: {record_inbox()} berkas.")
 
 
 @db_app.command("upgrade")
@@ -272,11 +359,13 @@ def db_dictionary(output: Annotated[Path, typer.Option("-o", "--output")] = Path
 
 
 @db_app.command("bi-role")
-def db_bi_role(role: str = "sakip_bi") -> None:
-    """Membuat peran baca-saja untuk alat BI (PostgreSQL)."""
+def db_bi_role(role: str = "sakip_bi",
+               statement_timeout: Annotated[str, typer.Option("--statement-timeout",
+                                                              help="Batas waktu satu kueri BI, mis. 60s")] = "60s") -> None:
+    """Membuat peran baca-saja untuk alat BI (PostgreSQL), dengan batas waktu per kueri."""
     from sinks.warehouse.roles import create_bi_role
 
-    create_bi_role(_engine(), role=role)
+    create_bi_role(_engine(), role=role, statement_timeout=statement_timeout)
     typer.echo(f"Peran {role} siap.")
 
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     - ``timezone``: the reporting time zone (deadlines, "received at").
     - ``deadline_day``: day of the following month by which a monthly report is due.
     - ``max_file_mb``: files above this size are rejected unread.
+    - ``workers``: worker processes for independent work (files, reports); default one per core.
+    - ``dask_address``: a Dask scheduler (``tcp://host:8786``) the Prefect flows submit their tasks
+      to instead of local processes (needs the warehouse on PostgreSQL and shared inbox/out folders).
     """
 
     model_config = SettingsConfigDict(env_prefix="SAKIP_", frozen=True, extra="forbid")
@@ -36,6 +39,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Jakarta"
     deadline_day: int = Field(default=10, ge=1, le=28)
     max_file_mb: float = Field(default=20.0, gt=0)
+    workers: int | None = Field(default=None, ge=1)
+    dask_address: str | None = None
 
     @field_validator("warehouse_url")
     @classmethod

@@ -51,8 +51,10 @@ LIST_WIDTHS = (5, 12, 14, 7, 22, 7, 18, 90, 60)
 LIST_HEADER_ROW = 5
 COMMENT_AUTHOR = "Pemeriksa SAKIP"
 #: Reading-fatal rules: the reader refused to open the file (too large, a zip bomb, not xlsx, encrypted,
-#: corrupt), so the feedback must not open it either: its workbook holds only ``Daftar Masalah``.
-UNREADABLE_RULES = frozenset({"file_too_large", "file_not_xlsx", "file_corrupt", "file_encrypted"})
+#: corrupt, macros inside), or the run refused to read it (a link out of the inbox, a file outside any unit folder), so
+#: the feedback must not open it either: its workbook holds only ``Daftar Masalah``.
+UNREADABLE_RULES = frozenset({"file_too_large", "file_not_xlsx", "file_corrupt", "file_encrypted", "file_macro",
+                              "file_is_link", "file_outside_unit_folder"})
 #: What the summary says after the counts: what to do, or that there is nothing to do.
 ADVICE_PROBLEMS = "Kesalahan harus diperbaiki sebelum berkas diterima; peringatan perlu diperiksa."
 ADVICE_CLEAN = "Tidak ada yang perlu diperbaiki."

@@ -6,9 +6,12 @@
   every test, so each test starts from a warehouse identical to a freshly migrated one).
 - ``empty_engine``: the same two backends, but an empty database (for migration tests).
 - ``sakip_env``: settings from the environment, as the CLI and the flows read them: a fresh SQLite
-  warehouse, inbox and output folder under ``tmp_path`` (returned).
+  warehouse, inbox and output folder under ``tmp_path`` (returned), one worker (in process).
 - ``pg_database``: session-scoped factory creating extra PostgreSQL databases for any test module
   (``url = pg_database("report")``); every database it created is dropped at session end.
+- ``kupang_built`` / ``kupang_shared`` / ``kupang_copy``: the Kupang 2023 workbooks through the whole
+  pipeline, built ONCE per backend and session; ``kupang_shared`` reads that warehouse, ``kupang_copy``
+  gives a test its own copy (SQLite file copy, PostgreSQL database from the built one as template).
 
 PostgreSQL: ``SAKIP_TEST_PG_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``,
 the maintenance database). When the server is unreachable the ``postgresql`` params are skipped,
@@ -18,8 +21,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -65,6 +70,9 @@ class PostgresDatabases:
         name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}".lower()
         clause = f' TEMPLATE "{template}"' if template else ""
         with self._engine().connect() as conn:
+            if template:  # a template must have no session: close idle ones pooled by engines of this process
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": template})
             conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
             # test data need not survive a crash: commits skip the WAL flush wait (this database only)
             conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
@@ -218,6 +226,110 @@ def sakip_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("SAKIP_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
     monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
+    monkeypatch.setenv("SAKIP_WORKERS", "1")  # in process: the parallel runners have tests of their own
     settings_module.get_settings.cache_clear()
     yield tmp_path
     settings_module.get_settings.cache_clear()
+
+
+# ------------------------------------------------------------------- the Kupang warehouse, built once
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite warehouse, whatever its write-ahead log holds (SQLite's backup API,
+    not a file copy: a connection still open elsewhere may keep committed pages in the -wal file)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    dst.close()
+    src.close()
+
+
+@dataclass(frozen=True)
+class KupangWarehouse:
+    """The Kupang 2023 workbooks (plan + January-June) run through the whole pipeline once per backend.
+
+    ``url`` is the built warehouse (share it read-only), ``inbox`` the workbooks, ``out`` what the run
+    wrote (feedback, archive)."""
+
+    backend: str
+    url: str
+    inbox: Path
+    out: Path
+
+
+def _build_kupang(url: str, root: Path) -> None:
+    import kupang
+    from flows.select import select_years
+    from runs import collect
+    from sakip.settings import Settings
+    from sinks.warehouse import db
+
+    engine = db.open_warehouse(url)
+    kupang.write_kupang_inbox(root / "inbox")
+    settings = Settings(warehouse_url=url, inbox=root / "inbox", out=root / "out")
+    outcomes = collect(engine, settings, select_years(settings, kupang.YEAR, kupang.YEAR))
+    assert [o.status for o in outcomes] == ["loaded"] * 7, outcomes
+    engine.dispose()
+    db.open_warehouse.cache_clear()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def kupang_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 pg_databases: PostgresDatabases) -> KupangWarehouse:
+    """The Kupang warehouse of a backend, built once per session (per xdist worker)."""
+    root = tmp_path_factory.mktemp(f"kupang_{request.param}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{root / 'warehouse.sqlite'}"
+    else:
+        url = pg_databases.create("sakip_kupang")
+    _build_kupang(url, root)
+    return KupangWarehouse(request.param, url, root / "inbox", root / "out")
+
+
+@pytest.fixture
+def kupang_shared(kupang_built: KupangWarehouse) -> Iterator[tuple[Engine, KupangWarehouse]]:
+    """An engine on the shared Kupang warehouse: for tests that only read it."""
+    from sinks.warehouse import db
+
+    engine = db.make_engine(kupang_built.url)
+    yield engine, kupang_built
+    engine.dispose()
+
+
+@pytest.fixture
+def kupang_copy(kupang_built: KupangWarehouse, tmp_path: Path,
+                pg_databases: PostgresDatabases) -> Iterator[tuple[Engine, KupangWarehouse]]:
+    """A private copy of the Kupang warehouse and its inbox, for a test that changes them (a correction,
+    an override, a rescore): a SQLite file copy, or a PostgreSQL database made from the built one as
+    template. The copy's inbox and output folders are under ``tmp_path``."""
+    from sinks.warehouse import db
+
+    shutil.copytree(kupang_built.inbox, tmp_path / "inbox")
+    shutil.copytree(kupang_built.out, tmp_path / "out")
+    if kupang_built.backend == "sqlite":
+        path = tmp_path / "warehouse.sqlite"
+        copy_sqlite(Path(make_url(kupang_built.url).database), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = pg_databases.create("sakip_kupang_copy", template=make_url(kupang_built.url).database)
+    engine = db.make_engine(url)
+    yield engine, KupangWarehouse(kupang_built.backend, url, tmp_path / "inbox", tmp_path / "out")
+    engine.dispose()
+    if kupang_built.backend != "sqlite":
+        pg_databases.drop(url)
+
+
+@pytest.fixture
+def kupang_fresh(kupang_built: KupangWarehouse, tmp_path: Path, _sqlite_template: Path,
+                 _pg_warehouse: _PostgresWarehouse) -> Iterator[Engine]:
+    """An empty, migrated warehouse of the same backend as ``kupang_built`` (to compare runs with it)."""
+    from sinks.warehouse import db
+
+    if kupang_built.backend == "sqlite":
+        path = tmp_path / "fresh.sqlite"
+        shutil.copyfile(_sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = _pg_warehouse.fresh()
+    engine = db.make_engine(url)
+    yield engine
+    engine.dispose()

@@ -14,8 +14,11 @@ import pytest
 
 from demo.generator import generate_year
 from demo.mistakes import KINDS
-from flows import steps
+from flows.intake import FileOutcome
+from flows.select import select_years
+from runs import collect
 from sakip.settings import Settings
+from sinks.warehouse.db import open_warehouse
 
 UNITS = ["BBPOM-SBY", "BPOM-KPG", "LOKA-MBR", "PUSAT-INTEL", "BBPOM-MDN", "LOKA-BMS", "BPOM-JMB", "LOKA-DUM",
          "BBPOM-SMG", "BPOM-TNG", "LOKA-TBS", "PUSAT-CEGAH-TANGKAL"]
@@ -24,21 +27,18 @@ YEAR = 2023
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    """Generate the inbox, then load plans and collect months 1-12 as the scheduled runs would."""
+    """Generate the inbox, then run the plans and months 1-12 through the pipeline (one backfill run)."""
     root = tmp_path_factory.mktemp("demo")
     inbox = root / "inbox"
     generate_year(YEAR, inbox, seed=1, mistake_rate=0.5, units=UNITS)
     manifest = json.loads((inbox / "_manifest.json").read_text(encoding="utf-8"))
     settings = Settings(warehouse_url=f"sqlite:///{root / 'warehouse.sqlite'}", inbox=inbox, out=root / "out")
-    engine = steps.warehouse(settings.warehouse_url)
-    outcomes = steps.process_files(engine, steps.select_files(settings, "rencana", YEAR), settings)
-    for month in range(1, 13):
-        outcomes += steps.process_files(engine, steps.select_files(settings, "bulanan", YEAR, month), settings)
+    outcomes = collect(open_warehouse(settings.warehouse_url), settings, select_years(settings, YEAR, YEAR))
     by_file = {f"{o.unit_folder}/{o.file_name}": o for o in outcomes}
     return manifest, by_file
 
 
-def _problems(outcome: steps.FileOutcome) -> list[dict]:
+def _problems(outcome: FileOutcome) -> list[dict]:
     return json.loads(Path(outcome.feedback_json).read_text(encoding="utf-8"))["problems"]
 
 

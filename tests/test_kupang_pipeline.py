@@ -1,6 +1,10 @@
 """The golden case through the whole pipeline: Kupang's workbooks -> inbox -> validation -> warehouse
 views, on SQLite and PostgreSQL. Expected figures come from the fixture (the real report's Lampiran 3,
-RO table and Lampiran 4), never from product code."""
+RO table and Lampiran 4), never from product code.
+
+The warehouse is built once per backend (``kupang_built`` in ``tests/conftest.py``: plan and six
+months in one run, each unit-year derived once); tests that only read share it, tests that change
+it (a correction, a rescore, another policy) work on their own copy (``kupang_copy``)."""
 from __future__ import annotations
 
 import shutil
@@ -11,25 +15,20 @@ import pytest
 from sqlalchemy import text
 
 import kupang
-from flows import steps
+from flows import derive
+from flows.select import select_files, select_years
 from reference.policy import load_policy
+from runs import assert_same_warehouse, collect, settings_for
 from sakip.settings import Settings
+from sinks.warehouse import db
 
 TOL = 0.01
 ROOT = Path(__file__).resolve().parents[1]
 CAP120 = ROOT / "reference" / "policies" / "sakip_2023_cap120.yaml"
 
 
-def _run(engine, tmp_path: Path, policy_file: Path | None = None) -> tuple[Settings, list[steps.FileOutcome]]:
-    inbox = tmp_path / "inbox"
-    kupang.write_kupang_inbox(inbox)
-    settings = Settings(warehouse_url=engine.url.render_as_string(hide_password=False), inbox=inbox,
-                        out=tmp_path / "out")
-    outcomes = steps.process_files(engine, steps.select_files(settings, "rencana", kupang.YEAR), settings, policy_file)
-    for month in kupang.MONTHS:
-        files = steps.select_files(settings, "bulanan", kupang.YEAR, month)
-        outcomes += steps.process_files(engine, files, settings, policy_file)
-    return settings, outcomes
+def _settings(kupang_wh) -> Settings:
+    return Settings(warehouse_url=kupang_wh.url, inbox=kupang_wh.inbox, out=kupang_wh.out)
 
 
 def _view(engine, sql: str, **params) -> pd.DataFrame:
@@ -38,19 +37,40 @@ def _view(engine, sql: str, **params) -> pd.DataFrame:
 
 
 @pytest.fixture
-def loaded(engine, tmp_path):
-    settings, outcomes = _run(engine, tmp_path)
-    return engine, settings, outcomes
+def loaded(kupang_shared):
+    engine, built = kupang_shared
+    return engine, built
+
+
+@pytest.fixture
+def private(kupang_copy):
+    engine, copy = kupang_copy
+    return engine, _settings(copy)
 
 
 def test_every_kupang_file_is_accepted_and_loaded(loaded):
-    _, _, outcomes = loaded
+    engine, _ = loaded
+    subs = _view(engine, "SELECT kind, month, verdict, is_current, n_errors FROM v_submission WHERE unit_code = :u",
+                 u=kupang.UNIT)
+    assert len(subs) == 7 and subs["is_current"].astype(bool).all()
+    assert set(subs["verdict"]) <= {"accepted", "accepted_with_warnings"} and (subs["n_errors"] == 0).all()
+
+
+def test_month_by_month_collections_give_the_warehouse_of_one_run(loaded, kupang_fresh, tmp_path):
+    """Collecting the plan, then each month as the schedule does (deriving after every run), ends in
+    exactly the warehouse that one run of all the files gives (deriving once)."""
+    (shared, built), engine = loaded, kupang_fresh
+    settings = settings_for(engine, tmp_path)
+    shutil.copytree(built.inbox, settings.inbox)  # the same files, arrived at the same times
+    outcomes = collect(engine, settings, select_files(settings, "rencana", kupang.YEAR))
+    for month in kupang.MONTHS:
+        outcomes += collect(engine, settings, select_files(settings, "bulanan", kupang.YEAR, month))
     assert [o.status for o in outcomes] == ["loaded"] * 7
-    assert all(o.n_errors == 0 for o in outcomes)
+    assert_same_warehouse(engine, shared)
 
 
 def test_capaian_of_every_indicator_matches_lampiran_3(loaded):
-    engine, _, _ = loaded
+    engine, _ = loaded
     expected = kupang.load_fixture()["scenarios"][0]["expected"]["indicators"]
     got = _view(engine, "SELECT indicator_code, capaian_pct, measured, kriteria FROM v_indicator_capaian "
                         "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).set_index("indicator_code")
@@ -69,7 +89,7 @@ def _scores(engine) -> pd.DataFrame:
 
 
 def test_nps_per_sasaran_perspective_and_total(loaded):
-    engine, _, _ = loaded
+    engine, _ = loaded
     expected = kupang.load_fixture()["scenarios"][0]["expected"]
     scores = _scores(engine)
     sasaran = scores[scores["level"] == "sasaran"].set_index("item_code")
@@ -93,7 +113,7 @@ def test_nps_per_sasaran_perspective_and_total(loaded):
 
 
 def test_ro_budget_table_and_total_realisation(loaded):
-    engine, _, _ = loaded
+    engine, _ = loaded
     budget = kupang.load_fixture()["expected_budget"]
     ro = _view(engine, "SELECT ro_code, pagu_rp, spent_cum_rp, realisation_pct, volume_pct FROM v_budget_ro "
                        "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).set_index("ro_code")
@@ -110,7 +130,7 @@ def test_ro_budget_table_and_total_realisation(loaded):
 
 
 def test_efficiency_table_matches_lampiran_4_corrected(loaded):
-    engine, _, _ = loaded
+    engine, _ = loaded
     fixture = kupang.load_fixture()
     order = {r["no"]: kupang.catalogue_code()[r["indicator"]] for r in fixture["inputs"]["efficiency_rows"]}
     eff = _view(engine, "SELECT indicator_code, input_pct, output_pct, ie, te, kategori FROM v_efficiency "
@@ -126,7 +146,7 @@ def test_efficiency_table_matches_lampiran_4_corrected(loaded):
 
 
 def test_budget_per_indicator_agrees_with_the_efficiency_input_and_sums_per_sk(loaded):
-    engine, _, _ = loaded
+    engine, _ = loaded
     fixture = kupang.load_fixture()
     order = {r["no"]: kupang.catalogue_code()[r["indicator"]] for r in fixture["inputs"]["efficiency_rows"]}
     budget = _view(engine, "SELECT level, sk_code, indicator_code, allocation_rp, spent_cum_rp, realisation_pct "
@@ -149,7 +169,7 @@ def test_budget_per_indicator_agrees_with_the_efficiency_input_and_sums_per_sk(l
 
 
 def test_sampling_and_inspection_year_to_date_match_the_seed_totals(loaded):
-    engine, _, _ = loaded
+    engine, _ = loaded
     smp = _view(engine, "SELECT commodity, method, tested_cum, ms_cum, ms_cum_pct FROM v_sampling_ytd "
                         "WHERE unit_code = :u AND year = 2023 AND month = 6", u=kupang.UNIT).set_index(["commodity", "method"])
     for key, (tested, ms) in kupang.SAMPLES.items():
@@ -166,24 +186,27 @@ def test_sampling_and_inspection_year_to_date_match_the_seed_totals(loaded):
     inspected, mk = (sum(v[i] for v in kupang.INSPECTIONS.values()) for i in (0, 1))
     assert ins.loc["TOTAL", "mk_cum_pct"] == pytest.approx(mk / inspected * 100)
 
-def test_loading_the_same_inbox_again_changes_nothing(loaded):
-    engine, settings, _ = loaded
-    before = _scores(engine).sort_values(["level", "item_code"]).reset_index(drop=True)
-    counts = _view(engine, "SELECT COUNT(*) AS n FROM audit_submission").iloc[0, 0]
-    again = steps.process_files(engine, steps.select_files(settings, "bulanan", 2023, 6), settings)
-    assert [o.status for o in again] == ["duplicate"]
-    assert _view(engine, "SELECT COUNT(*) AS n FROM audit_submission").iloc[0, 0] == counts
-    pd.testing.assert_frame_equal(_scores(engine).sort_values(["level", "item_code"]).reset_index(drop=True), before)
+def test_loading_the_same_inbox_again_changes_nothing(private, kupang_built):
+    engine, settings = private
+    again = collect(engine, settings, select_years(settings, 2023, 2023))
+    assert [o.status for o in again] == ["duplicate"] * 7
+    built = db.make_engine(kupang_built.url)
+    try:
+        assert_same_warehouse(engine, built)
+    finally:
+        built.dispose()
 
 
 def test_the_120_cap_policy_gives_99_35(engine, tmp_path):
-    _run(engine, tmp_path, policy_file=CAP120)
+    settings = settings_for(engine, tmp_path)
+    kupang.write_kupang_inbox(settings.inbox)
+    collect(engine, settings, select_years(settings, kupang.YEAR, kupang.YEAR), policy_file=CAP120)
     total = _scores(engine).query("level == 'total'").iloc[0]
     assert total["value_pct"] == pytest.approx(99.35, abs=TOL)
 
 
-def test_a_corrected_resubmission_replaces_the_month_and_its_quarter_scores(loaded):
-    engine, settings, _ = loaded
+def test_a_corrected_resubmission_replaces_the_month_and_its_quarter_scores(private):
+    engine, settings = private
     before = _scores(engine).set_index(["level", "item_code"])["value_pct"]
     identity, frames = kupang.monthly_workbook(6)
     kinerja = frames["Kinerja"]
@@ -194,7 +217,7 @@ def test_a_corrected_resubmission_replaces_the_month_and_its_quarter_scores(load
     from sinks.templates import write_workbook
 
     write_workbook("bulanan", identity, frames, path)
-    outcome = steps.process_files(engine, steps.select_files(settings, "bulanan", 2023, 6), settings)
+    outcome = collect(engine, settings, select_files(settings, "bulanan", 2023, 6))
     assert [o.status for o in outcome if o.file_name == path.name] == ["loaded"]
     subs = _view(engine, "SELECT file_name, version, is_current FROM v_submission WHERE unit_code = :u "
                          "AND kind = 'bulanan' AND month = 6 ORDER BY version", u=kupang.UNIT)
@@ -214,29 +237,29 @@ def _total(engine) -> pd.Series:
                          "AND quarter = 2 AND level = 'total'", u=kupang.UNIT).iloc[0]
 
 
-def test_rescoring_applies_another_policy_to_loaded_data_and_back(loaded):
-    engine, settings, _ = loaded
+def test_rescoring_applies_another_policy_to_loaded_data_and_back(private):
+    engine, settings = private
     default_id, cap_id = (load_policy(p).policy_id for p in (ROOT / "reference" / "policies" / "sakip_2023.yaml", CAP120))
     assert f"{_total(engine)['value_pct']:.2f}" == "103.34" and _total(engine)["policy_id"] == default_id
-    again = steps.process_files(engine, steps.select_files(settings, "bulanan", 2023, 6), settings, CAP120)
+    again = collect(engine, settings, select_files(settings, "bulanan", 2023, 6), policy_file=CAP120)
     assert [o.status for o in again] == ["duplicate"]
     assert f"{_total(engine)['value_pct']:.2f}" == "103.34", "a collection with another policy loads nothing"
 
-    rows = steps.rescore(engine, settings, 2023, policy_file=CAP120)
+    rows = derive.rescore(engine, settings, 2023, policy_file=CAP120)
     assert [(r["unit_code"], r["policy_id"]) for r in rows] == [(kupang.UNIT, cap_id)] and rows[0]["rows"] > 0
     assert f"{_total(engine)['value_pct']:.2f}" == "99.35" and _total(engine)["policy_id"] == cap_id
 
-    steps.rescore(engine, settings, 2023, [kupang.UNIT])
+    derive.rescore(engine, settings, 2023, [kupang.UNIT])
     assert f"{_total(engine)['value_pct']:.2f}" == "103.34" and _total(engine)["policy_id"] == default_id
 
 
-def test_an_edited_policy_index_takes_effect_by_rescoring(loaded, tmp_path):
-    engine, settings, _ = loaded
+def test_an_edited_policy_index_takes_effect_by_rescoring(private, tmp_path):
+    engine, settings = private
     policies = tmp_path / "policies"
     shutil.copytree(ROOT / "reference" / "policies", policies)
     index = policies / "index.yaml"
     index.write_text(index.read_text().replace("2023: sakip_2023.yaml", "2023: sakip_2023_cap120.yaml"))
-    steps.rescore(engine, settings.model_copy(update={"policy_dir": policies}), 2023)
+    derive.rescore(engine, settings.model_copy(update={"policy_dir": policies}), 2023)
     assert f"{_total(engine)['value_pct']:.2f}" == "99.35"
     with pytest.raises(ValueError, match="BPOM-XXX"):
-        steps.rescore(engine, settings, 2023, ["BPOM-XXX"])
+        derive.rescore(engine, settings, 2023, ["BPOM-XXX"])

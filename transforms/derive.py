@@ -1,21 +1,23 @@
-"""One unit-year's derived facts: every transform wired in order, returned per warehouse table.
+"""Unit-years' derived facts: every transform wired in order, returned per warehouse table.
 
-``derive_unit_year(inputs, policy, deadline_day, tz)`` is the ``Recompute`` that
-``sinks.warehouse.load`` runs inside a load's transaction: ``inputs`` is
-``sinks.warehouse.read.UnitYearInputs`` (any object with the same frame attributes will do), the
-result maps each unit-year table of ``schema.DERIVED_TABLES`` to its frame. Reporting completeness is
-national (units that sent nothing count too), so it is computed per year by
-``transforms.completeness.year_status``, not here. No I/O except the cached master
-frames of ``reference.master`` (derivations, commodities, facility types) when ``reference`` is not
-given.
+``derive_unit_years(frames, policy)`` takes the input frames of any number of unit-years (every row
+keyed by ``unit_code`` and ``year``; the frames of ``sinks.warehouse.read.BatchInputs``) that share
+one scoring policy and runs each transform ONCE over all of them: the transforms are keyed by unit
+and year, so a run's hundred unit-years cost one pass, not a hundred. The result maps each unit-year
+table of ``schema.DERIVED_TABLES`` to its frame. Unit-years under different policies are derived by
+:func:`derive_by_policy`, one pass per policy. Reporting completeness is national (units that sent
+nothing count too), so it is computed per year by ``transforms.completeness.year_status``, not here.
+No I/O except the cached master frames of ``reference.master`` (derivations, commodities, facility
+types) when ``reference`` is not given.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
+from reference import master
 from reference.policy import ScoringPolicy
 from transforms.budget import budget_by_indicator, budget_lines, budget_rollup
 from transforms.efficiency import efficiency
@@ -23,31 +25,33 @@ from transforms.operations import TOTAL_CODE, inspection_totals, reconcile_indic
 from transforms.scoring import indicator_capaian, quarter_scores
 
 ROLLUP_LEVELS = ("ro", "expense_type", "unit")
-_FRAMES = ("plan_sasaran", "plan_indicator", "plan_target", "plan_budget", "plan_rpd", "indicator_month",
-           "budget_month", "sampling", "inspection", "overrides")
+#: The input frames the transforms read (a ``BatchInputs`` / ``UnitYearInputs`` holds more).
+INPUT_FRAMES = ("plan_sasaran", "plan_indicator", "plan_target", "plan_budget", "plan_rpd", "indicator_month",
+                "budget_month", "sampling", "inspection", "overrides")
+UnitYear = tuple[str, int]
 
 
 def master_frames() -> dict[str, pd.DataFrame]:
     """The master frames reconciliation needs (cached by ``reference.master``)."""
-    from reference import master
-
     return {"derivations": master.indicator_derivations(), "commodities": master.commodities(),
             "facility_types": master.facility_types()}
 
 
-def _keyed(inputs: Any) -> dict[str, pd.DataFrame]:
-    """The input frames, each carrying the unit-year's unit_code and year."""
-    key = {"unit_code": inputs.unit_code, "year": int(inputs.year)}
-    return {name: getattr(inputs, name).assign(**key) for name in _FRAMES}
+def of_unit_years(frames: Mapping[str, pd.DataFrame], pairs: Iterable[UnitYear]) -> dict[str, pd.DataFrame]:
+    """The input frames restricted to the unit-years ``pairs`` (one mask per frame)."""
+    wanted = pd.MultiIndex.from_tuples(sorted({(str(u), int(y)) for u, y in pairs}), names=["unit_code", "year"])
+    out = {}
+    for name in INPUT_FRAMES:
+        frame = frames[name]
+        keys = pd.MultiIndex.from_arrays([frame["unit_code"].astype(str), frame["year"].astype(int)])
+        out[name] = frame[keys.isin(wanted)].reset_index(drop=True)
+    return out
 
 
-def derive_unit_year(inputs: Any, policy: ScoringPolicy, deadline_day: int | None = None, tz: str | None = None,
-                     reference: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
-    """Every derived fact of one unit-year, keyed by warehouse table name.
-
-    ``deadline_day`` and ``tz`` are accepted for the caller's convenience and unused here (reporting
-    completeness is computed nationally, see the module docstring)."""
-    f, ref = _keyed(inputs), dict(reference or master_frames())
+def derive_unit_years(frames: Mapping[str, pd.DataFrame], policy: ScoringPolicy,
+                      reference: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """Every derived fact of the unit-years in ``frames`` (all under ``policy``), keyed by table name."""
+    f, ref = {name: frames[name] for name in INPUT_FRAMES}, dict(reference or master_frames())
     capaian = indicator_capaian(f["plan_indicator"], f["plan_target"], f["indicator_month"], policy, f["overrides"])
     lines = budget_lines(f["plan_budget"], f["plan_rpd"], f["budget_month"])
     return {
@@ -67,3 +71,28 @@ def derive_unit_year(inputs: Any, policy: ScoringPolicy, deadline_day: int | Non
                                                           ref["derivations"], ref["commodities"],
                                                           ref["facility_types"]),
     }
+
+
+def derive_by_policy(frames: Mapping[str, pd.DataFrame], policies: Mapping[UnitYear, ScoringPolicy],
+                     reference: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """Derived facts of every unit-year of ``policies``: one pass of the transforms per distinct policy."""
+    groups: dict[str, list[UnitYear]] = {}
+    by_id: dict[str, ScoringPolicy] = {}
+    for pair, policy in policies.items():
+        groups.setdefault(policy.policy_id, []).append(pair)
+        by_id[policy.policy_id] = policy
+    ref = dict(reference or master_frames())
+    parts = [derive_unit_years(of_unit_years(frames, pairs), by_id[pid], ref) for pid, pairs in groups.items()]
+    if not parts:
+        return {}
+    return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
+
+
+def derive_unit_year(inputs: Any, policy: ScoringPolicy,
+                     reference: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """Every derived fact of one unit-year (``sinks.warehouse.read.UnitYearInputs`` or any object with
+    the same frame attributes); the same code as a batch of one."""
+    key = {"unit_code": inputs.unit_code, "year": int(inputs.year)}
+    return derive_unit_years({name: getattr(inputs, name).assign(**key) for name in INPUT_FRAMES}, policy, reference)
+
+

@@ -11,10 +11,12 @@
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,14 +42,15 @@ SQLITE_BEGIN = "sakip_sqlite_begin"
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An engine for the warehouse URL (``sqlite:///path`` or ``postgresql+psycopg://...``).
 
-    SQLite: creates the file's folder, enables ``PRAGMA foreign_keys`` and a 30 s busy timeout on
-    every connection, and emits ``BEGIN`` (or ``BEGIN IMMEDIATE``, see :func:`write_transaction`)
+    SQLite: creates the file's folder, enables ``PRAGMA foreign_keys``, a 30 s busy timeout and (for
+    a file) write-ahead logging with ``synchronous=NORMAL`` on every connection, and emits ``BEGIN`` (or ``BEGIN IMMEDIATE``, see :func:`write_transaction`)
     at the start of every transaction. PostgreSQL: ``pool_pre_ping``.
     """
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        file_backed = bool(url.database) and url.database != ":memory:" and "mode=memory" not in str(url)
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -56,6 +59,9 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            if file_backed:  # readers (reports, BI) never block the writer; commits skip the fsync wait
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -75,19 +81,65 @@ def _lock_id(*parts: object) -> int:
 
 
 @contextmanager
-def write_transaction(engine: Engine, lock: Sequence[object] | None = None) -> Iterator[Connection]:
+def write_transaction(engine: Engine, lock: Sequence[object] | None = None,
+                      locks: Iterable[Sequence[object]] = ()) -> Iterator[Connection]:
     """One write transaction (commit on success, rollback on error).
 
-    ``lock`` (e.g. ``("unit-year", unit_code, year)``) serialises writers of that key: PostgreSQL
-    takes ``pg_advisory_xact_lock``; SQLite starts with ``BEGIN IMMEDIATE`` (one writer at a time).
+    ``lock`` (e.g. ``("unit-year", unit_code, year)``) serialises writers of that key, ``locks``
+    of several keys (deriving a batch of unit-years): PostgreSQL takes ``pg_advisory_xact_lock``
+    for each, in one global order so two writers never wait on each other in a cycle; SQLite
+    starts with ``BEGIN IMMEDIATE`` (one writer at a time).
     """
+    keys = ([lock] if lock is not None else []) + list(locks)
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
         with conn.begin():
-            if lock is not None and conn.dialect.name == "postgresql":
-                conn.execute(select(func.pg_advisory_xact_lock(_lock_id(*lock))))
+            if keys and conn.dialect.name == "postgresql":
+                for lock_id in sorted({_lock_id(*key) for key in keys}):
+                    conn.execute(select(func.pg_advisory_xact_lock(lock_id)))
             yield conn
+
+
+@lru_cache(maxsize=8)
+def open_warehouse(url: str) -> Engine:
+    """The warehouse engine for a URL, migrated to the latest schema and with dimensions seeded (once per
+    process and URL): what every run of the pipeline starts from."""
+    engine = make_engine(url)
+    upgrade(engine)
+    seed_dimensions(engine)
+    return engine
+
+
+@contextmanager
+def run_lock(engine: Engine, name: str) -> Iterator[None]:
+    """Hold the warehouse-wide lock ``name`` for a whole run, so two runs of the same kind (two
+    collections started by the schedule and by an operator) never interleave: the second waits.
+
+    PostgreSQL: a session advisory lock on a connection kept for the run. SQLite: an exclusive
+    ``flock`` on a file beside the database (``<database>.<name>.lock``); an in-memory database is one
+    process's own, nothing to lock."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            lock_id = _lock_id("run", name)
+            conn.execute(select(func.pg_advisory_lock(lock_id)))
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(select(func.pg_advisory_unlock(lock_id)))
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:" or "mode=memory" in str(engine.url):
+        yield
+        return
+    with open(f"{database}.{name}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -1,4 +1,4 @@
-"""Loading submissions into the warehouse: one transaction per file, idempotent, versioned.
+"""Storing submissions' raw facts in the warehouse: one transaction per file, idempotent, versioned.
 
 For an accepted plan (``rencana``) or monthly report (``bulanan``), :func:`load_plan` /
 :func:`load_monthly`, in ONE transaction:
@@ -9,17 +9,18 @@ For an accepted plan (``rencana``) or monthly report (``bulanan``), :func:`load_
    ``is_current = false`` and ``superseded_by`` = the new one; its problems (warnings) are kept;
 3. delete-then-insert the unit-period's facts (a plan: the unit-year's ``plan_*``; a month: the
    unit-month's ``fact_*``), bulk inserts only;
-4. recompute the unit-year's derived facts: ``recompute(read.unit_year_inputs(...))`` then
-   :func:`write_derived`.
+4. record that the unit-year's raw facts changed (``sinks.warehouse.derived.mark_raw_changed``).
 
-A rejected file (:func:`record_submission`) is audited with its problems and loads no facts.
-Manual capaian overrides (:func:`add_override`) are audited rows that the recompute applies.
+No business rule runs here: deriving scores and budget figures is a later step of the run
+(``flows.derive``), once per touched unit-year, never per file. A rejected file
+(:func:`record_submission`) is audited with its problems and loads no facts. Manual capaian
+overrides (:func:`add_override`) are audited raw inputs: they mark their unit-year for deriving.
 """
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -28,18 +29,12 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from sakip import periods
 from sinks.warehouse import db
 from sinks.warehouse import schema as s
-from sinks.warehouse.read import UnitYearInputs, unit_year_inputs
-from sinks.warehouse.records import check_unique, is_missing, read_frame, to_records, to_utc
+from sinks.warehouse.derived import mark_raw_changed
+from sinks.warehouse.records import check_unique, read_frame, to_records, to_utc
 
 log = logging.getLogger(__name__)
-
-DerivedFacts = Mapping[str, pd.DataFrame]
-"""Derived table name -> frame (one entry per table in ``schema.DERIVED_TABLES``; absent = no rows)."""
-Recompute = Callable[[UnitYearInputs], DerivedFacts]
-"""The transforms, wired by the flows: current unit-year inputs -> derived facts."""
 
 Kind = Literal["rencana", "bulanan"]
 VERDICTS = ("accepted", "accepted_with_warnings", "rejected")
@@ -94,7 +89,6 @@ class LoadResult:
     version: int | None = None
     superseded: int | None = None
     rows: Mapping[str, int] = field(default_factory=dict)
-    derived_rows: Mapping[str, int] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -215,13 +209,6 @@ def _insert_rows(conn: Connection, rows_by_table: Mapping[str, list[dict[str, An
     return counts
 
 
-def _recompute(conn: Connection, unit_code: str, year: int, recompute: Recompute | None) -> dict[str, int]:
-    if recompute is None:
-        return {}
-    derived = recompute(unit_year_inputs(conn, unit_code, year))
-    return write_derived(conn, unit_code, year, derived)
-
-
 # ------------------------------------------------------------------------------------- rejected files
 
 def record_submission(
@@ -229,13 +216,12 @@ def record_submission(
     meta: SubmissionMeta,
     verdict: Any,
     problems: pd.DataFrame | Iterable[Mapping[str, Any]] | None = None,
-    recompute: Recompute | None = None,
 ) -> int:
     """Audit a rejected file and its problems; load no facts. Returns the submission id.
 
     Idempotent: the same file (hash) already recorded as rejected for the unit-period returns its
-    id. With ``recompute`` and a known year, the unit-year's derived facts are recomputed (the
-    reporting status counts files received, rejected ones too); facts stay untouched.
+    id. Facts stay untouched, so the unit-year is not marked for deriving (the national reporting
+    completeness, which counts rejected files too, is refreshed per year after the run).
     """
     verdict = _verdict(verdict)
     if verdict != "rejected":
@@ -250,8 +236,6 @@ def record_submission(
         # again for other reasons is a new audit record, so the audit says why it is rejected now.
         row = {**_submission_row(meta, verdict, rows), "version": None, "is_current": False}
         submission_id = _insert_audit(conn, row, rows)
-        if meta.year is not None:
-            _recompute(conn, meta.unit_code, meta.year, recompute)
     log.info("%s: rejected, %d problem(s) recorded as submission %d", meta.file_name, len(rows), submission_id)
     return submission_id
 
@@ -323,7 +307,6 @@ def load_plan(
     meta: SubmissionMeta,
     verdict: Any,
     problems: pd.DataFrame | Iterable[Mapping[str, Any]] | None = None,
-    recompute: Recompute | None = None,
     *,
     identity: Mapping[str, Any] | None = None,
 ) -> LoadResult:
@@ -335,7 +318,7 @@ def load_plan(
     """
     verdict = _verdict(verdict)
     if verdict == "rejected":
-        return LoadResult(record_submission(engine, meta, verdict, problems, recompute), "rejected")
+        return LoadResult(record_submission(engine, meta, verdict, problems), "rejected")
     if meta.kind != "rencana" or meta.year is None:
         raise ValueError(f"{meta.file_name}: load_plan needs a plan (rencana) with a year")
     problem_rows = _problem_rows(problems)
@@ -351,10 +334,10 @@ def load_plan(
         for table in reversed(s.PLAN_TABLES):
             conn.execute(delete(table).where(table.c.unit_code == meta.unit_code, table.c.year == meta.year))
         counts = _insert_rows(conn, rows, submission_id)
-        derived = _recompute(conn, meta.unit_code, meta.year, recompute)
+        mark_raw_changed(conn, meta.unit_code, meta.year)
     log.info("%s: plan %s %s loaded as version %d (submission %d)", meta.file_name, meta.unit_code, meta.year,
              version, submission_id)
-    return LoadResult(submission_id, "loaded", version, previous, counts, derived)
+    return LoadResult(submission_id, "loaded", version, previous, counts)
 
 
 # ------------------------------------------------------------------------------------- monthly reports
@@ -375,7 +358,6 @@ def load_monthly(
     meta: SubmissionMeta,
     verdict: Any,
     problems: pd.DataFrame | Iterable[Mapping[str, Any]] | None = None,
-    recompute: Recompute | None = None,
 ) -> LoadResult:
     """Load a monthly report (sheets ``Kinerja``, ``Anggaran``, ``Sampling``, ``Pemeriksaan``, ``Penindakan``).
 
@@ -384,7 +366,7 @@ def load_monthly(
     """
     verdict = _verdict(verdict)
     if verdict == "rejected":
-        return LoadResult(record_submission(engine, meta, verdict, problems, recompute), "rejected")
+        return LoadResult(record_submission(engine, meta, verdict, problems), "rejected")
     if meta.kind != "bulanan" or meta.year is None or meta.month is None:
         raise ValueError(f"{meta.file_name}: load_monthly needs a monthly report (bulanan) with year and month")
     problem_rows = _problem_rows(problems)
@@ -401,73 +383,16 @@ def load_monthly(
                 table.c.unit_code == meta.unit_code, table.c.year == meta.year, table.c.month == meta.month
             ))
         counts = _insert_rows(conn, rows, submission_id)
-        derived = _recompute(conn, meta.unit_code, meta.year, recompute)
+        mark_raw_changed(conn, meta.unit_code, meta.year)
     log.info("%s: %s %d-%02d loaded as version %d (submission %d)", meta.file_name, meta.unit_code, meta.year,
              meta.month, version, submission_id)
-    return LoadResult(submission_id, "loaded", version, previous, counts, derived)
-
-
-# ------------------------------------------------------------------------------------- derived facts
-
-def write_derived(conn: Connection, unit_code: str, year: int, derived: DerivedFacts) -> dict[str, int]:
-    """Replace the unit-year's rows of every derived table with the frames given.
-
-    Tolerant of extra columns (ignored) and of missing non-key columns (NULL); a table given as an
-    empty frame ends with no rows for the unit-year; a table absent from ``derived`` is left as it is
-    (``fact_reporting_status`` is national and refreshed per year by ``replace_reporting_status``). Strict on everything that
-    would corrupt the grain: an unknown table name, a missing or NULL key column, a duplicate key,
-    or a row of another unit or year raise ``ValueError``. A monthly table's ``quarter`` is filled
-    from ``month`` where the frame lacks it. Returns rows written per table.
-    """
-    known = {t.name: t for t in s.DERIVED_TABLES}
-    unknown = sorted(set(derived) - set(known))
-    if unknown:
-        raise ValueError(f"not derived tables: {unknown}; expected some of {sorted(known)}")
-    known = {name: table for name, table in known.items() if name in derived}
-    prepared: dict[str, list[dict[str, Any]]] = {}
-    for name, table in known.items():
-        frame = derived.get(name)
-        if frame is None or len(frame) == 0:
-            prepared[name] = []
-            continue
-        if "quarter" in table.c and "month" in frame.columns and "quarter" not in table.primary_key.columns:
-            from_month = frame["month"].map(lambda m: None if is_missing(m) else periods.quarter_of(int(m)))
-            quarter = frame["quarter"].where(frame["quarter"].notna(), from_month) if "quarter" in frame else from_month
-            frame = frame.assign(quarter=quarter)
-        key = [c.name for c in table.primary_key.columns]
-        missing = [k for k in key if k not in frame.columns]
-        if missing:
-            raise ValueError(f"{name}: key column(s) {missing} missing (key is {key})")
-        rows = to_records(frame, table)
-        foreign = {(r["unit_code"], r["year"]) for r in rows} - {(unit_code, int(year))}
-        if foreign:
-            raise ValueError(f"{name}: rows for {sorted(foreign, key=str)}, expected only {unit_code} {year}")
-        for row in rows:
-            nulls = [k for k in key if row[k] is None]
-            if nulls:
-                raise ValueError(f"{name}: NULL key column(s) {nulls} in {row}")
-        check_unique(rows, table)
-        prepared[name] = rows
-    db.ensure_years(conn, [year])
-    counts = {}
-    for name, table in known.items():
-        conn.execute(delete(table).where(table.c.unit_code == unit_code, table.c.year == year))
-        if prepared[name]:
-            conn.execute(insert(table), prepared[name])
-        counts[name] = len(prepared[name])
-    return counts
-
-
-def recompute_unit_year(engine: Engine, unit_code: str, year: int, recompute: Recompute) -> dict[str, int]:
-    """Recompute a unit-year's derived facts from the current data (e.g. after a policy change)."""
-    with db.write_transaction(engine, lock=("unit-year", unit_code, year)) as conn:
-        return _recompute(conn, unit_code, year, recompute)
+    return LoadResult(submission_id, "loaded", version, previous, counts)
 
 
 # ------------------------------------------------------------------------------------------ overrides
 
 def _check_override_target(conn: Connection, unit_code: str, year: int, month: int, indicator_code: str) -> None:
-    """Refuse (``ValueError``, Indonesian) an override the recompute would never apply: the indicator
+    """Refuse (``ValueError``, Indonesian) an override deriving would never apply: the indicator
     must be in the unit-year's current plan and the month must have an accepted current report."""
     pi, a = s.plan_indicator, s.audit_submission
     planned = conn.execute(select(pi.c.indicator_code).where(
@@ -492,14 +417,13 @@ def add_override(
     capaian_pct: float,
     reason: str,
     set_by: str,
-    recompute: Recompute | None,
     *,
     set_at: datetime | None = None,
 ) -> int:
-    """Record a manual capaian override (with its reason and author) and recompute the unit-year.
+    """Record a manual capaian override (with its reason and author); its unit-year is marked for deriving.
 
     An active override for the same unit, month and indicator is withdrawn (kept, ``active =
-    false``). Returns the new ``override_id``; the recompute decides how it applies. An indicator
+    false``). Returns the new ``override_id``; deriving (``transforms.scoring``) decides how it applies. An indicator
     outside the unit-year's plan, or a month without an accepted report, raises ``ValueError``
     (its message, in Indonesian, is for the operator): such an override would never apply.
     """
@@ -524,14 +448,14 @@ def add_override(
             unit_code=unit_code, year=int(year), month=int(month), indicator_code=indicator_code, capaian_pct=value,
             reason=reason.strip(), set_by=set_by.strip(), set_at=now, active=True,
         )).inserted_primary_key[0])
-        _recompute(conn, unit_code, int(year), recompute)
+        mark_raw_changed(conn, unit_code, int(year))
     log.info("override %d: %s %s-%02d %s = %s (%s, by %s)", override_id, unit_code, year, month, indicator_code,
              value, reason, set_by)
     return override_id
 
 
-def withdraw_override(engine: Engine, override_id: int, withdrawn_by: str, recompute: Recompute | None) -> None:
-    """Withdraw an active override (kept in the audit trail) and recompute its unit-year."""
+def withdraw_override(engine: Engine, override_id: int, withdrawn_by: str) -> None:
+    """Withdraw an active override (kept in the audit trail); its unit-year is marked for deriving."""
     o = s.audit_capaian_override
     with engine.connect() as conn:
         target = conn.execute(select(o.c.unit_code, o.c.year).where(o.c.override_id == override_id)).first()
@@ -542,7 +466,7 @@ def withdraw_override(engine: Engine, override_id: int, withdrawn_by: str, recom
             update(o).where(o.c.override_id == override_id, o.c.active.is_(True))
             .values(active=False, deactivated_at=datetime.now(timezone.utc), deactivated_by=withdrawn_by)
         )
-        _recompute(conn, target.unit_code, target.year, recompute)
+        mark_raw_changed(conn, target.unit_code, target.year)
 
 
 # ---------------------------------------------------------------------------------------- look-ups
@@ -576,19 +500,20 @@ def _error_rules(conn: Connection, submission_id: int) -> frozenset[str]:
 
 
 def latest_submissions_by_hash(engine: Engine, hashes: Iterable[str]) -> pd.DataFrame:
-    """The most recent submission of each file content (SHA-256) among ``hashes`` that was ever
-    recorded: one row per hash, ``file_hash, submission_id, verdict, error_rules`` (frozenset of the
-    rule ids of its errors). Hashes never recorded are absent. Two reads, whatever the number of files."""
+    """The most recent submission of each file content (SHA-256) among ``hashes`` per sender
+    (``unit_code``, the unit folder it came through): one row per hash and unit, ``file_hash, unit_code,
+    submission_id, verdict, error_rules`` (frozenset of the rule ids of its errors). Hashes never
+    recorded are absent. Two reads, whatever the number of files."""
     a, p = s.audit_submission, s.audit_problem
     wanted = sorted({str(h).lower() for h in hashes})
-    columns = ["file_hash", "submission_id", "verdict", "error_rules"]
+    columns = ["file_hash", "unit_code", "submission_id", "verdict", "error_rules"]
     if not wanted:
         return pd.DataFrame(columns=columns)
     with engine.connect() as conn:
-        subs = pd.DataFrame(conn.execute(select(a.c.file_hash, a.c.submission_id, a.c.verdict)
+        subs = pd.DataFrame(conn.execute(select(a.c.file_hash, a.c.unit_code, a.c.submission_id, a.c.verdict)
                                          .where(a.c.file_hash.in_(wanted))).mappings().all(),
-                            columns=["file_hash", "submission_id", "verdict"])
-        latest = subs.sort_values("submission_id").drop_duplicates("file_hash", keep="last")
+                            columns=["file_hash", "unit_code", "submission_id", "verdict"])
+        latest = subs.sort_values("submission_id").drop_duplicates(["file_hash", "unit_code"], keep="last")
         ids = [int(i) for i in latest["submission_id"]]
         errors = pd.DataFrame(conn.execute(select(p.c.submission_id, p.c.rule_id).where(
             p.c.submission_id.in_(ids), p.c.severity == "error")).mappings().all(),

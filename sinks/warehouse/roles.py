@@ -57,13 +57,20 @@ def grant_views(conn: Connection, role: str, names: Iterable[str] | None = None)
     conn.exec_driver_sql(f"GRANT SELECT ON {', '.join(names or VIEWS)} TO {_quote(conn, role)}")
 
 
-def create_bi_role(engine: Engine, role: str = "sakip_bi", password: str | None = None) -> None:
+#: How long one BI statement may run before PostgreSQL cancels it (a runaway query must not hold the
+#: warehouse); ``create_bi_role(statement_timeout=...)`` / ``sakip db bi-role --statement-timeout``.
+BI_STATEMENT_TIMEOUT = "60s"
+
+
+def create_bi_role(engine: Engine, role: str = "sakip_bi", password: str | None = None,
+                   statement_timeout: str = BI_STATEMENT_TIMEOUT) -> None:
     """Create (or update) a role that can read the views only.
 
     Without ``password`` the role is ``NOLOGIN`` (a group: grant it to people's login roles); with
     one it can log in. It gets CONNECT on the database, USAGE on the schema, SELECT on every view,
-    no right on any table (rights it held on tables are revoked), and read-only transactions.
-    Idempotent. On SQLite: a log line, nothing else.
+    no right on any table (rights it held on tables are revoked), read-only transactions and a
+    ``statement_timeout`` (PostgreSQL interval text, e.g. ``60s``, ``5min``). Idempotent. On SQLite:
+    a log line, nothing else.
     """
     if engine.dialect.name != "postgresql":
         log.info("create_bi_role: %s has no roles; nothing done for %r", engine.dialect.name, role)
@@ -76,6 +83,8 @@ def create_bi_role(engine: Engine, role: str = "sakip_bi", password: str | None 
         exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
         conn.exec_driver_sql(f"{'ALTER' if exists else 'CREATE'} ROLE {name} {login}")
         conn.exec_driver_sql(f"ALTER ROLE {name} SET default_transaction_read_only = on")
+        timeout = String().literal_processor(conn.dialect)(statement_timeout)
+        conn.exec_driver_sql(f"ALTER ROLE {name} SET statement_timeout = {timeout}")
         database, schema = conn.execute(text("SELECT current_database(), current_schema()")).one()
         conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote(conn, database)} TO {name}")
         conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {_quote(conn, schema)} TO {name}")

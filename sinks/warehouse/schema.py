@@ -10,7 +10,8 @@ Layers, by table-name prefix:
 - ``fact_*_month`` loaded from monthly reports (one unit-month replaced as a whole per version),
   and derived facts (``fact_capaian_month``, ``fact_score_quarter``, ``fact_budget_*``,
   ``fact_efficiency_quarter``, ``fact_reconciliation_month``, ``fact_reporting_status``)
-  recomputed for a whole unit-year by the transforms after every load.
+  derived for a whole unit-year by the transforms once per run, after the run's files are stored;
+  ``unit_year_state`` says which unit-years have raw data newer than their derived facts.
 - ``audit_*`` and ``report_version``: who sent what when, every validation problem, manual
   overrides and every report built (with the data it was built from).
 
@@ -658,6 +659,41 @@ fact_reporting_status = Table(
     comment="One row per unit x year x month: whether the monthly report was expected, received, on time, accepted.",
 )
 
+unit_year_state = Table(
+    "unit_year_state",
+    metadata,
+    *_unit_year(),
+    Column("raw_seq", Integer, nullable=False),
+    Column("derived_seq", Integer),
+    Column("raw_changed_at", DateTime(timezone=True), nullable=False),
+    Column("derived_at", DateTime(timezone=True)),
+    Column("policy_id", String(64)),
+    comment="One row per unit x year that has raw data: raw_seq counts changes to its raw facts (plan, "
+    "months, overrides), derived_seq is the raw_seq its derived facts were computed from; derived facts "
+    "are stale while derived_seq is NULL or below raw_seq.",
+)
+
+inbox_seen = Table(
+    "inbox_seen",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("size_bytes", BigInteger, primary_key=True, autoincrement=False),
+    Column("modified_at", DateTime(timezone=True), primary_key=True),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("seen_after", DateTime(timezone=True)),
+    comment="One row per inbox file state (path, size, modification time) the pipeline has listed: when it "
+    "first saw it, and the listing before that (NULL: none), between which the file arrived.",
+)
+
+inbox_scan = Table(
+    "inbox_scan",
+    metadata,
+    Column("scan_id", Integer, primary_key=True, autoincrement=True),
+    Column("scanned_at", DateTime(timezone=True), nullable=False),
+    Column("n_files", Integer, nullable=False),
+    comment="One row per listing of the whole inbox (by a run or the inbox watcher).",
+)
+
 #: Dimension tables, in the order they are seeded.
 DIMENSIONS = (
     dim_unit, dim_unit_alias, dim_month, dim_perspective, dim_indicator, dim_ro,
@@ -673,10 +709,13 @@ MONTHLY_TABLES = {
     "Pemeriksaan": fact_inspection,
     "Penindakan": fact_enforcement,
 }
-#: Facts recomputed for a unit-year after every load (write_derived).
+#: Facts derived from a unit-year's raw facts by the transforms (``sinks.warehouse.derived``), replaced
+#: as a whole per unit-year; ``fact_reporting_status`` is national, refreshed per year.
 DERIVED_TABLES = (
     fact_capaian_month, fact_score_quarter, fact_budget_line_month, fact_budget_rollup_month,
     fact_budget_indicator_month, fact_efficiency_quarter, fact_reconciliation_month, fact_sampling_ytd,
     fact_inspection_ytd, fact_reporting_status,
 )
 AUDIT_TABLES = (audit_submission, audit_problem, audit_capaian_override, report_version)
+#: Bookkeeping of the pipeline's own state.
+STATE_TABLES = (unit_year_state, inbox_seen, inbox_scan)

@@ -1,6 +1,10 @@
 """The Prefect flows, run for real under Prefect's test harness (a temporary local server, once per
 session): plan and collection of Kupang's workbooks, a corrupt file from another unit that must not stop
-Kupang, the quarter-loaded event, artifacts, and the quarterly reports flow."""
+Kupang, artifacts, the quarterly reports flow, and the backfill flow over a demo inbox.
+
+These test the wiring (what each flow selects, stores, publishes and returns): the rules themselves are
+tested on the plain steps. A collection of month M also takes the months before it that were never
+collected (late files), so one collection flow run loads Kupang's January to May."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,12 +33,12 @@ def test_collection_flow_loads_one_unit_and_rejects_anothers_bad_file(env: Path)
     from flows.collect import collect_month
     from flows.plan import load_plans
 
-    kupang.write_kupang_inbox(env / "inbox")
-    bad = _corrupt_file_from_another_unit(env / "inbox")
+    kupang.write_kupang_inbox(env / "inbox", months=range(1, 6))
     plans = load_plans(2023)
     assert [row["status"] for row in plans] == ["loaded"]
-    for month in range(1, 6):
-        collect_month(f"2023-{month:02d}")
+    assert [(row["status"], row["month"]) for row in collect_month("2023-05")] == [("loaded", m) for m in range(1, 6)]
+    kupang.write_kupang_inbox(env / "inbox", months=range(6, 7))
+    bad = _corrupt_file_from_another_unit(env / "inbox")
     june = {row["file_name"]: row for row in collect_month("2023-06")}
     assert june["BPOM-KPG_2023-06.xlsx"]["status"] == "loaded"
     assert june[bad.name]["status"] == "rejected"
@@ -56,8 +60,7 @@ def test_reports_flow_builds_the_complete_units_quarter_and_the_national_roll_up
 
     kupang.write_kupang_inbox(env / "inbox")
     load_plans(2023)
-    for month in range(1, 7):
-        collect_month(f"2023-{month:02d}")
+    assert len(collect_month("2023-06")) == 6  # June, and January to May as late files
     rows = quarterly_reports("2023-Q2")
     assert len(rows) == 2 and not any(r["laporan"].startswith("GAGAL") for r in rows)
     assert sorted(p.suffix for p in (env / "out" / "laporan").rglob("*_v1.*") if p.suffix in {".docx", ".pdf"}) == \
@@ -76,8 +79,7 @@ def test_reports_flow_rebuilds_every_report_whose_data_a_later_correction_change
 
     kupang.write_kupang_inbox(env / "inbox")
     load_plans(2023)
-    for month in range(1, 7):
-        collect_month(f"2023-{month:02d}")
+    collect_month("2023-06")
     quarterly_reports("2023-Q1", national=False)
     quarterly_reports("2023-Q2", national=False)
     # August: a corrected February (feeds TW I and the cumulative months of TW II) arrives
@@ -96,22 +98,23 @@ def test_reports_flow_rebuilds_every_report_whose_data_a_later_correction_change
         "versi yang ada dipakai)")
 
 
-def test_collection_flows_over_a_demo_inbox_give_every_file_its_planted_verdict_and_problem(env: Path):
-    """``sakip demo`` then the Prefect plan and collection flows: every file as the manifest expects, and
-    every planted error reported with its rule at its cell (the full mapping per kind of mistake is
-    tests/test_demo_pipeline.py, on the same steps without Prefect)."""
+def test_backfill_flow_over_a_demo_inbox_gives_every_file_its_planted_verdict_and_problem(env: Path):
+    """``sakip demo`` then the Prefect backfill flow: every file as the manifest expects, and every
+    planted error reported with its rule at its cell (the full mapping per kind of mistake is
+    tests/test_demo_pipeline.py, on the same orchestration without Prefect)."""
     import json
 
+    from prefect.artifacts import Artifact
+
     from demo.generator import generate_year
-    from flows.collect import collect_month
-    from flows.plan import load_plans
+    from flows.backfill import backfill
+
 
     generate_year(2023, env / "inbox", seed=1, mistake_rate=0.5, units=["BPOM-KPG", "LOKA-BMS", "PUSAT-INTEL"],
                   workers=1)
     manifest = json.loads((env / "inbox" / "_manifest.json").read_text(encoding="utf-8"))
-    rows = load_plans(2023)
-    for month in range(1, 13):
-        rows += collect_month(f"2023-{month:02d}")
+    rows = backfill(2023, 2023)
+    assert Artifact.get("backfill-2023-2023") is not None
     by_file = {f"{r['unit_folder']}/{r['file_name']}": r for r in rows}
     assert set(by_file) == {f["file"] for f in manifest["files"]}
     for f in manifest["files"]:

@@ -64,8 +64,25 @@ def test_report_deployment_rechecks_weekly_all_year_and_never_overlaps():
 
 def test_every_flow_module_has_a_deployment():
     entrypoints = {d["entrypoint"].split(":")[0] for d in DEPLOYMENTS}
-    assert entrypoints == {"flows/plan.py", "flows/collect.py", "flows/backfill.py", "flows/report.py",
-                           "flows/rescore.py"}
+    root = Path(__file__).resolve().parents[2]
+    flow_modules = {f"flows/{p.name}" for p in (root / "flows").glob("*.py") if "@flow(" in p.read_text()}
+    assert entrypoints == flow_modules
+    assert {"flows/plan.py", "flows/collect.py", "flows/backfill.py", "flows/report.py", "flows/rescore.py",
+            "flows/watch.py"} <= entrypoints
+
+
+def test_collections_never_overlap_and_the_inbox_is_watched_often():
+    by_entry = {d["entrypoint"]: d for d in DEPLOYMENTS}
+    assert by_entry["flows/collect.py:collect_month"]["concurrency_limit"] == 1
+    watch = by_entry["flows/watch.py:watch_inbox"]
+    assert [s["cron"] for s in watch["schedules"]] == ["*/10 * * * *"]
+
+
+def test_yearly_deployments_follow_the_calendar():
+    """A default year would be stale next January: the plan and rescore runs take the current year."""
+    by_entry = {d["entrypoint"]: d for d in DEPLOYMENTS}
+    for entry in ("flows/plan.py:load_plans", "flows/rescore.py:rescore_year"):
+        assert by_entry[entry]["parameters"]["year"] is None, entry
 
 
 def test_rescore_deployment_runs_on_demand_only():

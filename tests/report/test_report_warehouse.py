@@ -10,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 import kupang
-from flows import steps
+from flows import reports, run
+from flows.select import select_files
+from runs import collect
 from sakip.settings import Settings
 from sakip.periods import ROMAN
 from sinks.report import idformat as fmt
@@ -20,20 +22,15 @@ from sinks.report.extract import docx_paragraphs, docx_tables
 
 
 @pytest.fixture
-def kupang_settings(engine, tmp_path: Path) -> Settings:
-    inbox = tmp_path / "inbox"
-    kupang.write_kupang_inbox(inbox)
-    return Settings(warehouse_url=engine.url.render_as_string(hide_password=False), inbox=inbox,
-                    out=tmp_path / "out")
+def kupang_settings(kupang_copy) -> Settings:
+    """Settings on a private copy of the Kupang warehouse (built once per session, ``tests/conftest.py``)."""
+    _, copy = kupang_copy
+    return Settings(warehouse_url=copy.url, inbox=copy.inbox, out=copy.out)
 
 
 @pytest.fixture
-def loaded(engine, kupang_settings: Settings):
-    settings = kupang_settings
-    outcomes = steps.process_files(engine, steps.select_files(settings, "rencana", kupang.YEAR), settings)
-    for month in kupang.MONTHS:
-        outcomes += steps.process_files(engine, steps.select_files(settings, "bulanan", kupang.YEAR, month), settings)
-    assert [o.status for o in outcomes] == ["loaded"] * 7
+def loaded(kupang_copy, kupang_settings: Settings):
+    engine, _ = kupang_copy
     return engine
 
 
@@ -158,11 +155,11 @@ def _paragraphs(path: Path) -> list[str]:
 def test_an_override_changes_the_fingerprint_and_makes_a_new_version(loaded, kupang_settings, tmp_path):
     first = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 20))
     national = build_national_report(loaded, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 25))
-    assert steps.stale_reports(loaded) == []
+    assert reports.build.stale_reports(loaded) == []
     code = kupang.catalogue_code()["7.1"]  # penindakan: 50,00 in TW II
-    override_id = steps.add_override(loaded, kupang_settings, kupang.UNIT, 2023, 6, code, 100.0,
-                                     "Target penindakan disesuaikan dengan kasus yang dilimpahkan", "Biro Perencanaan")
-    stale = steps.stale_reports(loaded)
+    override_id = run.add_override(loaded, kupang_settings, kupang.UNIT, 2023, 6, code, 100.0,
+                                   "Target penindakan disesuaikan dengan kasus yang dilimpahkan", "Biro Perencanaan")
+    stale = reports.build.stale_reports(loaded)
     assert [(s["scope"], s["unit_code"], s["year"], s["quarter"], s["version"]) for s in stale] == \
         [("unit", kupang.UNIT, 2023, 2, 1), ("national", None, 2023, 2, 1)]
     second = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 21))
@@ -170,14 +167,14 @@ def test_an_override_changes_the_fingerprint_and_makes_a_new_version(loaded, kup
     assert "NPS TOTAL 103,34 → " in second.changes and "Laporan bulanan" not in second.changes
     new_national = build_national_report(loaded, 2023, 2, tmp_path / "laporan")
     assert new_national.version == 2 and "NPS TOTAL Balai POM di Kupang 103,34 → " in new_national.changes
-    assert national.version == 1 and steps.stale_reports(loaded) == []
+    assert national.version == 1 and reports.build.stale_reports(loaded) == []
     again = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan")
     assert again.reused and again.version == 2
     # withdrawing the override is a change too
     from sinks.warehouse import load
 
-    load.withdraw_override(loaded, override_id, "Biro Perencanaan",
-                           steps.unit_year_recompute(kupang_settings, kupang.UNIT, 2023))
+    load.withdraw_override(loaded, override_id, "Biro Perencanaan")
+    run.derive_all(loaded, kupang_settings)
     third = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan")
     assert third.version == 3 and third.fingerprint == first.fingerprint
 
@@ -203,13 +200,13 @@ def test_a_later_correction_to_an_earlier_month_is_found_and_regenerated_with_wh
     q1 = build_unit_report(loaded, kupang.UNIT, 2023, 1, out, date=date(2023, 4, 20))
     q2 = build_unit_report(loaded, kupang.UNIT, 2023, 2, out, date=date(2023, 7, 20))
     national = build_national_report(loaded, 2023, 2, out, date=date(2023, 7, 25))
-    assert (q1.version, q2.version, national.version) == (1, 1, 1) and steps.stale_reports(loaded) == []
+    assert (q1.version, q2.version, national.version) == (1, 1, 1) and reports.build.stale_reports(loaded) == []
     name = _correct_march(kupang_settings)
-    outcomes = steps.process_files(loaded, steps.select_files(kupang_settings, "bulanan", 2023, 3), kupang_settings)
+    outcomes = collect(loaded, kupang_settings, select_files(kupang_settings, "bulanan", 2023, 3))
     assert [o.status for o in outcomes if o.file_name == name] == ["loaded"]
-    stale = [(s["scope"], s["unit_code"], s["quarter"]) for s in steps.stale_reports(loaded)]
+    stale = [(s["scope"], s["unit_code"], s["quarter"]) for s in reports.build.stale_reports(loaded)]
     assert stale == [("unit", kupang.UNIT, 1), ("unit", kupang.UNIT, 2), ("national", None, 2)]
-    assert [s["quarter"] for s in steps.stale_reports(loaded, year=2022)] == []
+    assert [s["quarter"] for s in reports.build.stale_reports(loaded, year=2022)] == []
     new_q1 = build_unit_report(loaded, kupang.UNIT, 2023, 1, out, date=date(2023, 8, 2))
     assert not new_q1.reused and new_q1.version == 2
     assert "Laporan bulanan BPOM-KPG Maret 2023: versi 1" in new_q1.changes and name in new_q1.changes
@@ -219,5 +216,5 @@ def test_a_later_correction_to_an_earlier_month_is_found_and_regenerated_with_wh
     assert "Laporan bulanan BPOM-KPG Maret 2023: versi 1 (BPOM-KPG_2023-03.xlsx, diterima " in listed
     assert f"diganti versi 2 ({name}, diterima " in listed
     assert 'catatan revisi: "Koreksi realisasi Maret setelah verifikasi"' in listed
-    assert steps.describe_report(new_q1).endswith(new_q1.changes) and "Maret 2023" in steps.describe_report(new_q1)
-    assert [(s["scope"], s["quarter"]) for s in steps.stale_reports(loaded)] == [("unit", 2), ("national", 2)]
+    assert reports.describe_report(new_q1).endswith(new_q1.changes) and "Maret 2023" in reports.describe_report(new_q1)
+    assert [(s["scope"], s["quarter"]) for s in reports.build.stale_reports(loaded)] == [("unit", 2), ("national", 2)]

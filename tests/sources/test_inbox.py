@@ -1,4 +1,5 @@
-"""Scanning the inbox (sources.inbox): one row per submitted file, names parsed, noise ignored."""
+"""Scanning the inbox (sources.inbox): one row per submitted file, names parsed, noise ignored, nothing
+read until a run selects a file; then its bytes are read once and hashed."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,7 @@ import pandas as pd
 import pytest
 
 from schemas.naming import expected_file_name, parse_file_name
-from sources.inbox import INBOX_COLUMNS, scan_inbox, sha256_file
+from sources.inbox import INBOX_COLUMNS, scan_inbox, sha256_file, with_content
 
 
 def _touch(path: Path, content: bytes = b"x") -> Path:
@@ -32,8 +33,18 @@ def test_scan_lists_submissions_and_ignores_hidden_and_lock_files(tmp_path: Path
     assert (june["name_kind"], june["name_year"], june["name_month"]) == ("bulanan", 2023, 6)
     assert (plan["name_kind"], plan["name_year"]) == ("rencana", 2023) and pd.isna(plan["name_month"])
     assert pd.isna(other["name_kind"]) and pd.isna(other["name_year"])
-    assert june["sha256"] == hashlib.sha256(b"june").hexdigest() and june["size_bytes"] == 4
-    assert june["modified_at"].tzinfo is not None
+    assert "sha256" not in files.columns, "listing reads no file"
+    assert june["size_bytes"] == 4 and june["modified_at"].tzinfo is not None
+
+
+def test_with_content_reads_each_selected_file_once_and_hashes_those_bytes(tmp_path: Path) -> None:
+    path = _touch(tmp_path / "BPOM-KPG" / "BPOM-KPG_2023-06.xlsx", b"june")
+    files = with_content(scan_inbox(tmp_path))
+    row = files.iloc[0]
+    assert row["content"] == b"june" and row["sha256"] == hashlib.sha256(b"june").hexdigest()
+    path.write_bytes(b"june, still being written")  # what was read is what is hashed and parsed
+    again = with_content(files)
+    assert again.iloc[0]["content"] == b"june" and again.iloc[0]["size_bytes"] == 4
 
 
 def test_an_empty_or_missing_inbox_gives_an_empty_frame(tmp_path: Path) -> None:

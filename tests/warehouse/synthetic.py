@@ -1,22 +1,26 @@
-"""Synthetic canonical frames, a stand-in recompute and table snapshots for the warehouse tests.
+"""Synthetic canonical frames, the deriving step and table snapshots for the warehouse tests.
 
 The frames look like the reader's (canonical columns, wide b01..b12, ``_row``), small enough to
 check by eye: one unit (Balai POM di Kupang), two SKs, three indicators (one outside the
-catalogue), three DIPA lines (one RO outside the catalogue).
+catalogue), three DIPA lines (one RO outside the catalogue). Loads store these raw facts only;
+:func:`derive` runs the product's deriving step (``flows.derive.derive_unit_years``, the real
+transforms) over what is stale, as a run does after storing its files.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from flows.derive import Derived, derive_unit_years, pending_unit_years
+from reference.policy import POLICY_DIR
+from sakip.settings import Settings
 from sinks.warehouse import schema as s
+from sinks.warehouse.derived import UnitYear
 from sinks.warehouse.load import SubmissionMeta
-from sinks.warehouse.read import UnitYearInputs
 
 UNIT, YEAR = "BPOM-KPG", 2023
 MONTHS = [f"b{m:02d}" for m in range(1, 13)]
@@ -127,139 +131,28 @@ IDENTITY = {"dipa_number": "SP DIPA-063.01.2.432979/2023", "pk_date": date(2023,
             "head_name": "Drs. Kepala Balai", "revision_note": None}
 
 
-@dataclass
-class StandIn:
-    """A stand-in for the transforms: small but shaped like theirs; remembers what it was given."""
+def settings_of(engine: Engine) -> Settings:
+    """The settings a run on ``engine`` derives with (the policies of ``reference/policies``)."""
+    return Settings(warehouse_url=engine.url.render_as_string(hide_password=False), policy_dir=POLICY_DIR)
 
-    seen: list[UnitYearInputs] = field(default_factory=list)
 
-    def __call__(self, inputs: UnitYearInputs) -> dict[str, pd.DataFrame]:
-        self.seen.append(inputs)
-        key = {"unit_code": inputs.unit_code, "year": inputs.year}
-        capaian = self._capaian(inputs, key)
-        return {
-            "fact_capaian_month": capaian.assign(_debug="extra columns are ignored"),
-            "fact_score_quarter": self._scores(capaian, inputs, key),
-            **self._budget(inputs, key),
-            "fact_budget_indicator_month": self._indicator_budget(capaian, inputs, key),
-            "fact_sampling_ytd": self._ytd(inputs.sampling, ["commodity", "method"], ["sampled", "tested", "ms", "tms"], key),
-            "fact_inspection_ytd": self._ytd(inputs.inspection, ["facility_type"], ["inspected", "mk", "tmk"], key),
-            "fact_efficiency_quarter": self._efficiency(capaian, key),
-            "fact_reconciliation_month": self._reconcile(inputs, key),
-            "fact_reporting_status": self._status(inputs, key),
-        }
+def derive(engine: Engine, pairs: Iterable[UnitYear] | None = None) -> Derived:
+    """The deriving step of a run: ``pairs``, or every stale unit-year (what a run derives last)."""
+    wanted = pending_unit_years(engine) if pairs is None else pairs
+    return derive_unit_years(engine, settings_of(engine), wanted)
 
-    @staticmethod
-    def _capaian(inputs: UnitYearInputs, key: dict[str, Any]) -> pd.DataFrame:
-        real = inputs.indicator_month.drop(columns=["unit_code", "year", "submission_id"])
-        merged = (
-            real.merge(inputs.plan_target[["indicator_code", "month", "target"]], on=["indicator_code", "month"], how="left")
-            .merge(inputs.plan_indicator[["indicator_code", "sk_code", "weight"]], on="indicator_code", how="left")
-        )
-        raw = merged["realisasi"] / merged["target"] * 100
-        ov = inputs.overrides[["override_id", "month", "indicator_code", "capaian_pct"]].rename(
-            columns={"capaian_pct": "override_pct"})
-        merged = merged.assign(measured=merged["target"].notna(), capaian_raw_pct=raw).merge(
-            ov, on=["month", "indicator_code"], how="left")
-        final = merged["override_pct"].where(merged["override_pct"].notna(), merged["capaian_raw_pct"])
-        return merged.assign(**key, capaian_pct=final, kriteria="stand-in").drop(columns=["override_pct"])
 
-    @staticmethod
-    def _scores(capaian: pd.DataFrame, inputs: UnitYearInputs, key: dict[str, Any]) -> pd.DataFrame:
-        if capaian.empty:
-            return pd.DataFrame()
-        last = capaian[capaian["month"] == capaian["month"].max()]
-        quarter = (int(last["month"].iloc[0]) - 1) // 3 + 1
-        ind = last.assign(level="indicator", item_code=last["indicator_code"], parent_code=last["sk_code"],
-                          value_pct=last["capaian_pct"], value_raw_pct=last["capaian_raw_pct"])
-        sk = (ind.groupby("sk_code", as_index=False)[["value_pct", "value_raw_pct"]].mean()
-              .assign(level="sasaran").rename(columns={"sk_code": "item_code"}))
-        sk = sk.merge(inputs.plan_sasaran[["sk_code", "perspective"]].rename(columns={"sk_code": "item_code"}),
-                      on="item_code").rename(columns={"perspective": "parent_code"})
-        persp = (sk.groupby("parent_code", as_index=False)[["value_pct", "value_raw_pct"]].mean()
-                 .assign(level="perspective").rename(columns={"parent_code": "item_code"}))
-        total = pd.DataFrame([{"level": "total", "item_code": "TOTAL", "value_pct": persp["value_pct"].mean(),
-                               "value_raw_pct": persp["value_raw_pct"].mean()}])
-        rows = pd.concat([ind, sk, persp, total], ignore_index=True)
-        return rows.assign(**key, quarter=quarter, kriteria="stand-in", n_measured=1, policy_id="standin")[
-            ["unit_code", "year", "quarter", "level", "item_code", "parent_code", "value_raw_pct", "value_pct",
-             "kriteria", "n_measured", "policy_id"]]
+def state(engine: Engine) -> dict[UnitYear, tuple[int, int | None]]:
+    """``unit_year_state`` as {(unit_code, year): (raw_seq, derived_seq)}."""
+    t = s.unit_year_state
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.unit_code, t.c.year, t.c.raw_seq, t.c.derived_seq)).all()
+    return {(unit, int(year)): (raw, derived) for unit, year, raw, derived in rows}
 
-    @staticmethod
-    def _budget(inputs: UnitYearInputs, key: dict[str, Any]) -> dict[str, pd.DataFrame]:
-        spent = inputs.budget_month.sort_values("month")
-        if spent.empty or inputs.plan_budget.empty:
-            return {}
-        lines = ["ro_code", "expense_type"]
-        spent = spent.assign(spent_cum_rp=spent.groupby(lines)["spent_month_rp"].cumsum())
-        plan = inputs.plan_rpd.sort_values("month").assign(planned_month_rp=lambda d: d["planned_rp"].fillna(0))
-        plan = plan.assign(planned_cum_rp=plan.groupby(lines)["planned_month_rp"].cumsum())
-        line = (
-            spent.merge(inputs.plan_budget[lines + ["pagu_rp", "pagu_after_aa_rp", "volume_target"]], on=lines)
-            .merge(plan[lines + ["month", "planned_month_rp", "planned_cum_rp"]], on=lines + ["month"])
-        )
-        line = line.assign(
-            realisation_pct=line["spent_cum_rp"] / line["pagu_rp"] * 100,
-            realisation_aa_pct=line["spent_cum_rp"] / line["pagu_after_aa_rp"] * 100,
-            volume_pct=line["volume_cum"] / line["volume_target"] * 100,
-        )
-        amounts = ["pagu_rp", "pagu_after_aa_rp", "spent_month_rp", "spent_cum_rp", "planned_month_rp", "planned_cum_rp"]
-        rollups = []
-        for level, by in (("ro", "ro_code"), ("expense_type", "expense_type"), ("unit", None)):
-            group = ["month"] + ([by] if by else [])
-            agg = line.groupby(group, as_index=False)[amounts].sum()
-            agg = agg.assign(level=level, item_code=agg[by] if by else inputs.unit_code)
-            rollups.append(agg.assign(realisation_pct=agg["spent_cum_rp"] / agg["pagu_rp"] * 100,
-                                      realisation_aa_pct=agg["spent_cum_rp"] / agg["pagu_after_aa_rp"] * 100))
-        return {"fact_budget_line_month": line.assign(**key),
-                "fact_budget_rollup_month": pd.concat(rollups, ignore_index=True).assign(**key)}
 
-    @staticmethod
-    def _indicator_budget(capaian: pd.DataFrame, inputs: UnitYearInputs, key: dict[str, Any]) -> pd.DataFrame:
-        if capaian.empty:
-            return pd.DataFrame()
-        rows = capaian[["month", "indicator_code", "sk_code", "spent_cum_rp"]].merge(
-            inputs.plan_indicator[["indicator_code", "allocation_rp"]], on="indicator_code")
-        return rows.assign(**key, level="indicator", item_code=rows["indicator_code"], parent_code=rows["sk_code"],
-                           realisation_pct=rows["spent_cum_rp"] / rows["allocation_rp"] * 100)
-
-    @staticmethod
-    def _ytd(counts: pd.DataFrame, by: list[str], names: list[str], key: dict[str, Any]) -> pd.DataFrame:
-        if counts.empty:
-            return pd.DataFrame()
-        rows = counts.sort_values("month")[[*by, "month", *names]]
-        return rows.assign(**key, **{f"{n}_cum": rows.groupby(by)[n].cumsum() for n in names})
-
-    @staticmethod
-    def _efficiency(capaian: pd.DataFrame, key: dict[str, Any]) -> pd.DataFrame:
-        if capaian.empty:
-            return pd.DataFrame()
-        last = capaian[capaian["month"] == capaian["month"].max()]
-        rows = last[["indicator_code", "sk_code", "capaian_raw_pct"]].rename(columns={"capaian_raw_pct": "output_pct"})
-        rows = pd.concat([rows, pd.DataFrame([{"indicator_code": "TOTAL", "output_pct": rows["output_pct"].mean()}])])
-        return rows.assign(**key, quarter=(int(last["month"].iloc[0]) - 1) // 3 + 1, input_pct=50.0,
-                           ie=rows["output_pct"] / 50.0, se=1.0, kategori="Efisien")
-
-    @staticmethod
-    def _reconcile(inputs: UnitYearInputs, key: dict[str, Any]) -> pd.DataFrame:
-        smp = inputs.sampling.query("commodity == 'OBAT' and method == 'Random'")
-        real = inputs.indicator_month.query("indicator_code == 'IKU-OBAT-MS'")[["month", "realisasi"]]
-        rec = real.merge(smp[["month", "ms", "tested"]], on="month")
-        derived = rec["ms"] / rec["tested"] * 100
-        return rec.assign(**key, indicator_code="IKU-OBAT-MS", derived_pct=derived, numerator=rec["ms"],
-                          denominator=rec["tested"], difference=rec["realisasi"] - derived,
-                          agrees=(rec["realisasi"] - derived).abs() <= 0.01)
-
-    @staticmethod
-    def _status(inputs: UnitYearInputs, key: dict[str, Any]) -> pd.DataFrame:
-        subs = inputs.submissions.query("kind == 'bulanan'")
-        if subs.empty:
-            return pd.DataFrame()
-        accepted = subs["verdict"] != "rejected"
-        agg = subs.assign(accepted=accepted, loaded=accepted.astype(int)).groupby("month", as_index=False).agg(
-            first_received_at=("received_at", "min"), last_received_at=("received_at", "max"),
-            accepted=("accepted", "max"), n_versions=("loaded", "sum"))
-        return agg.assign(**key, expected=True, received=True, on_time=True)
+def raw_seq(engine: Engine, unit: str = UNIT, year: int = YEAR) -> int | None:
+    """The unit-year's ``raw_seq`` (None: no state row, its raw facts never changed)."""
+    return state(engine).get((unit, year), (None, None))[0]
 
 
 def snapshot(engine: Engine, tables: list[str] | None = None) -> dict[str, list[tuple]]:
@@ -278,4 +171,7 @@ def counts(engine: Engine) -> dict[str, int]:
     return {name: len(rows) for name, rows in snapshot(engine).items()}
 
 
-FACT_TABLES = [t.name for t in (*s.PLAN_TABLES, *s.MONTHLY_TABLES.values(), *s.DERIVED_TABLES)]
+#: The unit-year tables deriving writes (``fact_reporting_status`` is national, refreshed per year).
+DERIVED_TABLES = [t.name for t in s.DERIVED_TABLES if t is not s.fact_reporting_status]
+RAW_TABLES = [t.name for t in (*s.PLAN_TABLES, *s.MONTHLY_TABLES.values())]
+FACT_TABLES = [*RAW_TABLES, *(t.name for t in s.DERIVED_TABLES)]

@@ -9,9 +9,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from sinks.warehouse import roles, views
+from sinks.warehouse import load, roles, views
+from sinks.warehouse.db import make_engine
 
-from .synthetic import IDENTITY, StandIn, plan_frames, plan_meta
+from .synthetic import IDENTITY, derive, plan_frames, plan_meta
 
 
 ON_SQLITE = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -43,10 +44,9 @@ def _denied(conn, sql: str) -> bool:
 
 
 @ON_POSTGRES
-def test_bi_role_selects_views_only(engine: Engine, role: str, standin: StandIn) -> None:
-    from sinks.warehouse import load
-
-    load.load_plan(engine, plan_frames(), plan_meta(), "accepted", None, standin, identity=IDENTITY)
+def test_bi_role_selects_views_only(engine: Engine, role: str) -> None:
+    load.load_plan(engine, plan_frames(), plan_meta(), "accepted", None, identity=IDENTITY)
+    derive(engine)
     roles.create_bi_role(engine, role)
     roles.create_bi_role(engine, role)  # idempotent
     with engine.connect() as conn:
@@ -57,6 +57,7 @@ def test_bi_role_selects_views_only(engine: Engine, role: str, standin: StandIn)
         assert _denied(conn, "SELECT * FROM fact_capaian_month")
         assert _denied(conn, "SELECT * FROM plan_indicator")
         assert _denied(conn, "SELECT * FROM dim_unit")
+        assert _denied(conn, "SELECT * FROM unit_year_state")
         assert _denied(conn, "DELETE FROM v_submission")
         assert _denied(conn, "INSERT INTO dim_expense_type VALUES ('54', 'x')")
         conn.exec_driver_sql("RESET ROLE")
@@ -80,13 +81,24 @@ def test_recreated_views_keep_the_grant(engine: Engine, role: str) -> None:
 def test_login_role_with_password(engine: Engine, role: str) -> None:
     roles.create_bi_role(engine, role, password="s3cr'et")
     url = make_url(engine.url).set(username=role, password="s3cr'et")
-    from sinks.warehouse.db import make_engine
-
     bi = make_engine(url)
     try:
         with bi.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM v_submission")).scalar() == 0
             assert conn.execute(text("SHOW default_transaction_read_only")).scalar() == "on"
             assert _denied(conn, "SELECT * FROM audit_submission")
+    finally:
+        bi.dispose()
+
+
+@ON_POSTGRES
+def test_a_bi_statement_that_runs_too_long_is_cancelled(engine: Engine, role: str) -> None:
+    roles.create_bi_role(engine, role, password="pw", statement_timeout="200ms")
+    bi = make_engine(make_url(engine.url).set(username=role, password="pw"))
+    try:
+        with bi.connect() as conn:
+            assert conn.execute(text("SHOW statement_timeout")).scalar() == "200ms"
+            with pytest.raises(DBAPIError, match="statement timeout"):
+                conn.execute(text("SELECT pg_sleep(2) FROM v_submission UNION ALL SELECT pg_sleep(2)"))
     finally:
         bi.dispose()

@@ -1,4 +1,4 @@
-"""The file steps on a SQLite warehouse: when a file is judged late, and which rejections are final.
+"""Collections on a SQLite warehouse: when a file is judged late, and which rejections are final.
 
 Kupang's January 2023 workbooks (``tests/kupang.py``) are the submissions; file times are set the way
 they would be in the inbox (the file's modification time is when it arrived)."""
@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import text
 
 import kupang
-from flows import steps
+from flows.intake import FileOutcome
+from flows.select import select_collection, select_files
+from runs import collect
 from sakip.settings import Settings
 from sinks.templates import write_workbook
 
@@ -35,11 +37,11 @@ def _settings(engine, tmp_path: Path) -> Settings:
                     out=tmp_path / "out")
 
 
-def _run(engine, settings: Settings, kind: str, month: int | None, today: date) -> list[steps.FileOutcome]:
-    return steps.process_files(engine, steps.select_files(settings, kind, kupang.YEAR, month), settings, today=today)
+def _run(engine, settings: Settings, kind: str, month: int | None, today: date) -> list[FileOutcome]:
+    return collect(engine, settings, select_files(settings, kind, kupang.YEAR, month), today=today)
 
 
-def _rule_ids(outcome: steps.FileOutcome) -> set[str]:
+def _rule_ids(outcome: FileOutcome) -> set[str]:
     payload = json.loads(Path(outcome.feedback_json).read_text(encoding="utf-8"))
     return {p["rule_id"] for p in payload["problems"] if p["severity"] == "error"}
 
@@ -53,15 +55,12 @@ def _write_january(settings: Settings, name: str, arrived: datetime, note: str |
 
 
 @pytest.fixture
-def january_loaded(engine, tmp_path: Path) -> tuple:
-    """Kupang's plan and January report, both on time, loaded."""
+def plan_loaded(engine, tmp_path: Path) -> tuple:
+    """Kupang's plan, on time, loaded (the inbox listed on 21 January)."""
     settings = _settings(engine, tmp_path)
-    plan, january = kupang.write_kupang_inbox(settings.inbox, months=range(1, 2))
+    plan, = kupang.write_kupang_inbox(settings.inbox, months=range(1, 1))
     _arrived(plan, datetime(2023, 1, 20, 9))
-    _arrived(january, datetime(2023, 2, 6, 9))
-    outcomes = _run(engine, settings, "rencana", None, date(2023, 1, 21)) + _run(
-        engine, settings, "bulanan", 1, date(2023, 2, 11))
-    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert [o.status for o in _run(engine, settings, "rencana", None, date(2023, 1, 21))] == ["loaded"]
     return engine, settings
 
 
@@ -74,14 +73,27 @@ def january_loaded(engine, tmp_path: Path) -> tuple:
     pytest.param(datetime(2023, 2, 11, 0, 30), "Koreksi realisasi setelah verifikasi", "loaded", set(),
                  id="a late correction with a revision note is accepted"),
 ])
-def test_a_correction_is_judged_late_by_its_arrival_not_by_the_collection_day(january_loaded, arrived, note,
+def test_a_correction_is_judged_late_by_its_arrival_not_by_the_collection_day(plan_loaded, arrived, note,
                                                                               status, errors):
-    engine, settings = january_loaded
+    engine, settings = plan_loaded
+    _write_january(settings, f"{kupang.UNIT}_2023-01.xlsx", datetime(2023, 2, 6, 9))
     _write_january(settings, f"{kupang.UNIT}_2023-01_rev1.xlsx", arrived, note)
-    outcomes = _run(engine, settings, "bulanan", 1, date(2023, 2, 28))
-    fresh = [o for o in outcomes if o.status != "duplicate"]
-    assert [o.status for o in fresh] == [status]
-    assert _rule_ids(fresh[0]) == errors
+    outcomes = _run(engine, settings, "bulanan", 1, date(2023, 2, 11))
+    assert [o.status for o in outcomes] == ["loaded", status]
+    assert _rule_ids(outcomes[1]) == errors
+
+
+@SQLITE
+def test_a_back_dated_correction_counts_as_arriving_after_the_listing_that_did_not_have_it(plan_loaded):
+    """The sender sets a file's modification time: a correction put in the inbox after the day-11 run,
+    back-dated to the deadline day, arrived no earlier than that run's listing (which did not have it)."""
+    engine, settings = plan_loaded
+    _write_january(settings, f"{kupang.UNIT}_2023-01.xlsx", datetime(2023, 2, 6, 9))
+    assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 2, 11))] == ["loaded"]
+    _write_january(settings, f"{kupang.UNIT}_2023-01_rev1.xlsx", datetime(2023, 2, 10, 9))  # back-dated, no note
+    fresh = [o for o in _run(engine, settings, "bulanan", 1, date(2023, 2, 28)) if o.status != "duplicate"]
+    assert [o.status for o in fresh] == ["rejected"]
+    assert _rule_ids(fresh[0]) == {"late_revision_without_note"}
 
 
 def _audit(engine) -> pd.DataFrame:
@@ -158,18 +170,18 @@ def test_a_later_collection_also_loads_a_correction_of_an_earlier_month_and_noth
     _run(engine, settings, "rencana", None, date(2023, 1, 21))
     for month in (1, 2, 3):
         _run(engine, settings, "bulanan", month, date(2023, month + 1, 11))
-    assert steps.select_collection(engine, settings, 2023, 4).empty, "every earlier file is handled: nothing late"
+    assert select_collection(engine, settings, 2023, 4).empty, "every earlier file is handled: nothing late"
     _write_january(settings, f"{kupang.UNIT}_2023-01_rev1.xlsx", datetime(2023, 4, 20, 9), "Koreksi realisasi Januari")
 
-    late = steps.select_collection(engine, settings, 2023, 4)
+    late = select_collection(engine, settings, 2023, 4)
     assert late["file_name"].tolist() == [f"{kupang.UNIT}_2023-01_rev1.xlsx"]
-    assert steps.select_collection(engine, settings, 2023, 4, late=False).empty
-    outcomes = steps.process_files(engine, late, settings, today=date(2023, 5, 11))
+    assert select_collection(engine, settings, 2023, 4, late=False).empty
+    outcomes = collect(engine, settings, late, today=date(2023, 5, 11))
     assert [(o.status, o.month) for o in outcomes] == [("loaded", 1)]
     audit = _audit(engine)
     january = audit[audit["file_name"].str.contains("_2023-01")]
     assert january.loc[january["is_current"].astype(bool), "file_name"].tolist() == [f"{kupang.UNIT}_2023-01_rev1.xlsx"]
-    assert steps.select_collection(engine, settings, 2023, 4).empty, "once loaded it is not late any more"
+    assert select_collection(engine, settings, 2023, 4).empty, "once loaded it is not late any more"
 
 
 @SQLITE
@@ -178,6 +190,6 @@ def test_a_late_file_rejected_only_for_timing_is_collected_again_with_a_later_mo
     kupang.write_kupang_inbox(settings.inbox, months=range(1, 2))
     assert [o.status for o in _run(engine, settings, "bulanan", 1, date(2023, 2, 11))] == ["rejected"]
     _run(engine, settings, "rencana", None, date(2023, 2, 12))
-    late = steps.select_collection(engine, settings, 2023, 2)
+    late = select_collection(engine, settings, 2023, 2)
     assert late["file_name"].tolist() == [f"{kupang.UNIT}_2023-01.xlsx"]
-    assert [o.status for o in steps.process_files(engine, late, settings, today=date(2023, 3, 11))] == ["loaded"]
+    assert [o.status for o in collect(engine, settings, late, today=date(2023, 3, 11))] == ["loaded"]
