@@ -1,12 +1,14 @@
 """The data dictionary: one description registry for every table, view and column, rendered to Markdown.
 
-Tables describe their grain in their ``comment`` (``schema.py``), views in ``views.VIEW_DOCS``;
-column meanings and units live here, once per column name (:data:`COLUMNS`), with per-relation
-entries (:data:`SPECIFIC`) where one name means different things in different places. A test fails
-when any column of any table or view has no description.
+Tables describe their grain in their ``comment`` (``schema.py``), views in their ``grain`` in the
+view registry (``views.VIEWS``); column meanings and units live here, once per column name
+(:data:`COLUMNS`), with per-relation entries (:data:`SPECIFIC`) where one name means different
+things in different places. A test fails when any column of any table or view has no description.
 
-Regenerate ``docs/data-dictionary.md`` with ``python -m sinks.warehouse.dictionary``
-(or :func:`write_data_dictionary`).
+The list of views (:func:`views_table`: name and grain) is rendered from the registry into the data
+dictionary and between the markers ``<!-- views:begin -->`` / ``<!-- views:end -->`` of
+``docs/architecture.md``. Regenerate both with ``python -m sinks.warehouse.dictionary``
+(or :func:`write_data_dictionary` and :func:`write_architecture`); tests fail when either is stale.
 """
 from __future__ import annotations
 
@@ -19,7 +21,12 @@ from sqlalchemy.types import TypeEngine
 from sinks.warehouse import schema as s
 from sinks.warehouse import views
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+DEFAULT_PATH = DOCS / "data-dictionary.md"
+ARCHITECTURE_PATH = DOCS / "architecture.md"
+
+#: The part of ``docs/architecture.md`` rewritten from the view registry (markers kept).
+VIEWS_BEGIN, VIEWS_END = "<!-- views:begin -->", "<!-- views:end -->"
 
 Doc = tuple[str, str]
 """(meaning, unit)"""
@@ -211,6 +218,17 @@ COLUMNS: dict[str, Doc] = {
     "docx_path": ("Where the Word document was written.", "path"),
     "pdf_path": ("Where the PDF was written.", "path"),
     "changes": ("What changed since the previous version of the report.", TEXT),
+    "path": ("Where the file lies in the inbox (the unit folder it came through and its name).", "path"),
+    "modified_at": ("The file's modification time as the file system gives it (the sender can set it).", UTC),
+    "first_seen_at": ("When the pipeline first listed this state of the file (its arrival, at the latest).", UTC),
+    "seen_after": ("The inbox listing before the file was first seen (its arrival, at the earliest; NULL: none).", UTC),
+    "scan_id": ("Identifier of one listing of the whole inbox.", "id"),
+    "scanned_at": ("When the whole inbox was listed.", UTC),
+    "n_files": ("How many files the listing found.", COUNT),
+    "raw_seq": ("How many times the unit-year's raw facts (plan, months, overrides) changed.", "counter"),
+    "derived_seq": ("The raw_seq the unit-year's derived facts were computed from (NULL = never derived).", "counter"),
+    "raw_changed_at": ("When the unit-year's raw facts last changed.", UTC),
+    "derived_at": ("When the unit-year's derived facts were last computed.", UTC),
     **{f"b{m:02d}": (f"RAPK target for month {m} (B{m:02d}); NULL = not measured that month.", "indicator unit")
        for m in range(1, 13)},
 }
@@ -306,7 +324,7 @@ def describe(relation: str, column: str) -> Doc | None:
 def relation_columns() -> dict[str, tuple[str, ...]]:
     """Every table's and view's columns, by name."""
     out = {t.name: tuple(c.name for c in t.columns) for t in s.metadata.sorted_tables}
-    out.update(views.VIEW_COLUMNS)
+    out.update({name: view.columns for name, view in views.VIEWS.items()})
     return out
 
 
@@ -314,7 +332,7 @@ def missing_descriptions() -> list[tuple[str, str]]:
     """(relation, column) pairs with no description, plus tables and views without one ("", "")."""
     missing = [(rel, col) for rel, cols in relation_columns().items() for col in cols if describe(rel, col) is None]
     missing += [(t.name, "") for t in s.metadata.sorted_tables if not t.comment]
-    missing += [(v, "") for v in views.VIEWS if not views.VIEW_DOCS.get(v)]
+    missing += [(name, "") for name, view in views.VIEWS.items() if not view.grain.strip()]
     return missing
 
 
@@ -347,12 +365,21 @@ def _table_section(table: Table) -> list[str]:
     return lines + [""]
 
 
-def _view_section(name: str) -> list[str]:
-    types = {c.name: c.type for c in views.VIEWS[name]().selected_columns}
-    lines = [f"### `{name}`", "", _cell(views.VIEW_DOCS[name]), "",
+def views_table(link: str = "#") -> list[str]:
+    """The views of the registry as a Markdown table (view, grain), in creation order; each name links
+    to ``{link}{name}``, its section of the data dictionary (``#`` inside it)."""
+    lines = ["| view | grain |", "|---|---|"]
+    for name, view in views.VIEWS.items():
+        lines.append(f"| [`{name}`]({link}{name}) | {_cell(view.grain)} |")
+    return lines
+
+
+def _view_section(view: views.View) -> list[str]:
+    types = {c.name: c.type for c in view.build().selected_columns}
+    lines = [f"### `{view.name}`", "", _cell(view.grain), "",
              "| column | type | unit | meaning |", "|---|---|---|---|"]
-    for col in views.VIEW_COLUMNS[name]:
-        meaning, unit = describe(name, col) or ("**undocumented**", "")
+    for col in view.columns:
+        meaning, unit = describe(view.name, col) or ("**undocumented**", "")
         lines.append(f"| `{col}` | {_type_name(types[col])} | {unit} | {_cell(meaning)} |")
     return lines + [""]
 
@@ -361,8 +388,10 @@ LAYERS = (
     ("Dimensions", s.DIMENSIONS),
     ("Plan (replaced per unit-year when a new plan version is loaded)", s.PLAN_TABLES),
     ("Monthly facts (replaced per unit-month when a new version is loaded)", tuple(s.MONTHLY_TABLES.values())),
-    ("Derived facts (recomputed per unit-year by the transforms after every load)", s.DERIVED_TABLES),
+    ("Derived facts (derived per unit-year by the transforms once per run, after the run's files are stored)",
+     s.DERIVED_TABLES),
     ("Audit and report versions", s.AUDIT_TABLES),
+    ("Pipeline state (stale unit-years; when inbox files were first seen)", s.STATE_TABLES),
 )
 
 
@@ -383,9 +412,11 @@ def render() -> str:
         "",
         "## Views",
         "",
+        *views_table(),
+        "",
     ]
-    for name in views.VIEWS:
-        lines += _view_section(name)
+    for view in views.VIEWS.values():
+        lines += _view_section(view)
     for title, tables in LAYERS:
         lines += [f"## {title}", ""]
         for table in tables:
@@ -401,5 +432,24 @@ def write_data_dictionary(path: str | Path = DEFAULT_PATH) -> Path:
     return path
 
 
+def with_views_table(text: str) -> str:
+    """``text`` (``docs/architecture.md``) with the views table between its markers rendered from the
+    registry; everything outside the markers is kept as it is."""
+    head, _, rest = text.partition(VIEWS_BEGIN)
+    _, _, tail = rest.partition(VIEWS_END)
+    if text.count(VIEWS_BEGIN) != 1 or text.count(VIEWS_END) != 1 or VIEWS_END in head:
+        raise ValueError(f"expected one {VIEWS_BEGIN} followed by one {VIEWS_END}")
+    table = "\n".join(views_table(link=f"{DEFAULT_PATH.name}#"))
+    return f"{head}{VIEWS_BEGIN}\n{table}\n{VIEWS_END}{tail}"
+
+
+def write_architecture(path: str | Path = ARCHITECTURE_PATH) -> Path:
+    """Rewrite the views table between the markers of ``docs/architecture.md``; return the path."""
+    path = Path(path)
+    path.write_text(with_views_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
 if __name__ == "__main__":  # pragma: no cover
     print(write_data_dictionary(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_PATH))
+    print(write_architecture())

@@ -8,12 +8,16 @@ never recompute a score or a percentage the transforms stored.
 Unit name and type come from the ``dim_unit`` row valid on the period's last day (month end,
 quarter end, 31 December for plans): :func:`_unit_at` is the one SCD2 join.
 
-:data:`VIEW_COLUMNS` is the contract (names and order); :data:`VIEW_DOCS` the one-line meaning and
-grain of each view. :func:`read_view` reads a view into a typed DataFrame on both dialects.
+:data:`VIEWS` is the one registry: a :class:`View` per view (name, grain, the builder of its select,
+its columns), in creation order. Everything else comes from it: the names migrations and BI roles
+use, the column contract, the data dictionary and the views table of ``docs/architecture.md``
+(``sinks.warehouse.dictionary``). :func:`read_view` reads a view into a typed DataFrame on both dialects.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -35,140 +39,25 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.expression import TableClause
 
-from sinks.warehouse import records
+from sinks.warehouse import records, roles
 from sinks.warehouse import schema as s
 
 MONTH_COLUMNS = tuple(f"b{m:02d}" for m in range(1, 13))
 
-#: The columns of every view, in order: the contract the report and BI tools code against.
-VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
-    "v_indicator_capaian": (
-        "unit_code", "unit_name", "unit_type", "year", "month", "quarter", "sk_code", "sk_name", "sk_order",
-        "perspective", "indicator_code", "indicator_name", "indicator_order", "unit_of_measure", "pattern",
-        "is_iku", "weight", "annual_target", "target", "realisasi", "numerator", "denominator", "measured",
-        "capaian_raw_pct", "capaian_pct", "kriteria", "override_id", "kendala", "rtl", "rtl_deadline",
-        "spent_cum_rp", "allocation_rp",
-    ),
-    "v_score": (
-        "unit_code", "unit_name", "unit_type", "unit_group", "year", "quarter", "level", "item_code",
-        "item_name", "parent_code", "item_order", "value_raw_pct", "value_pct", "kriteria", "n_measured",
-        "policy_id",
-    ),
-    "v_budget_ro": (
-        "unit_code", "unit_name", "year", "month", "quarter", "ro_code", "ro_name", "pagu_rp",
-        "pagu_after_aa_rp", "spent_month_rp", "spent_cum_rp", "planned_cum_rp", "realisation_pct",
-        "realisation_aa_pct", "deviation_pct", "volume_target", "volume_unit", "volume_cum", "volume_pct",
-        "progress_pct",
-    ),
-    "v_budget_expense_type": (
-        "unit_code", "year", "month", "quarter", "expense_type", "expense_type_name", "pagu_rp",
-        "pagu_after_aa_rp", "spent_cum_rp", "planned_cum_rp", "realisation_pct", "realisation_aa_pct",
-    ),
-    "v_budget_unit": (
-        "unit_code", "unit_name", "unit_type", "unit_group", "year", "month", "quarter", "pagu_rp",
-        "pagu_after_aa_rp", "spent_month_rp", "spent_cum_rp", "planned_month_rp", "planned_cum_rp",
-        "realisation_pct", "realisation_aa_pct", "deviation_pct",
-    ),
-    "v_budget_ranking": (
-        "year", "month", "quarter", "unit_group", "unit_code", "unit_name", "pagu_after_aa_rp", "spent_cum_rp",
-        "realisation_aa_pct", "rank_in_group", "units_in_group",
-    ),
-    "v_efficiency": (
-        "unit_code", "year", "quarter", "sk_code", "sk_order", "indicator_code", "indicator_name",
-        "indicator_order", "input_pagu_rp", "input_realisasi_rp", "input_pct", "output_target",
-        "output_realisasi", "output_pct", "ie", "se", "te", "kategori",
-    ),
-    "v_budget_indicator": (
-        "unit_code", "unit_name", "year", "month", "quarter", "level", "sk_code", "sk_name", "sk_order",
-        "indicator_code", "indicator_name", "indicator_order", "allocation_rp", "spent_month_rp", "spent_qtd_rp",
-        "spent_cum_rp", "realisation_pct",
-    ),
-    "v_sampling": (
-        "unit_code", "unit_name", "year", "month", "quarter", "commodity", "commodity_name", "supergroup",
-        "method", "sampled", "tested", "ms", "tms",
-    ),
-    "v_inspection": (
-        "unit_code", "unit_name", "year", "month", "quarter", "facility_type", "facility_name",
-        "reporting_group", "inspected", "mk", "tmk",
-    ),
-    "v_sampling_ytd": (
-        "unit_code", "unit_name", "year", "month", "quarter", "commodity", "commodity_name", "supergroup", "method",
-        "sampled", "tested", "ms", "tms", "sampled_cum", "tested_cum", "ms_cum", "tms_cum", "ms_pct", "ms_cum_pct",
-    ),
-    "v_inspection_ytd": (
-        "unit_code", "unit_name", "year", "month", "quarter", "facility_type", "facility_name", "reporting_group",
-        "inspected", "mk", "tmk", "inspected_cum", "mk_cum", "tmk_cum", "mk_pct", "mk_cum_pct",
-    ),
-    "v_reconciliation": (
-        "unit_code", "year", "month", "indicator_code", "realisasi", "derived_pct", "difference", "agrees",
-    ),
-    "v_reporting_completeness": (
-        "unit_code", "unit_name", "unit_group", "year", "month", "expected", "received", "on_time", "accepted",
-        "first_received_at", "last_received_at", "n_versions",
-    ),
-    "v_plan_indicator": (
-        "unit_code", "year", "sk_code", "sk_name", "sk_order", "perspective", "indicator_code", "indicator_name",
-        "indicator_order", "unit_of_measure", "polarity", "is_iku", "weight", "annual_target", "pattern",
-        "allocation_rp", *MONTH_COLUMNS,
-    ),
-    "v_plan_header": (
-        "unit_code", "unit_name", "unit_type", "province", "year", "dipa_number", "pk_date", "head_name",
-        "pagu_rp", "pagu_after_aa_rp", "n_ro",
-    ),
-    "v_rpd_month": (
-        "unit_code", "year", "month", "planned_month_rp", "planned_cum_rp", "spent_month_rp", "spent_cum_rp",
-    ),
-    "v_capaian_override": (
-        "override_id", "unit_code", "unit_name", "year", "month", "quarter", "sk_code", "indicator_code",
-        "indicator_name", "capaian_pct", "capaian_raw_pct", "applied", "reason", "set_by", "set_at", "active",
-        "deactivated_at", "deactivated_by",
-    ),
-    "v_submission": (
-        "submission_id", "unit_code", "kind", "year", "month", "version", "file_name", "file_hash",
-        "received_at", "steward", "verdict", "is_current", "superseded_by", "n_errors", "n_warnings",
-    ),
-}
 
-#: What each view holds and its grain.
-VIEW_DOCS: dict[str, str] = {
-    "v_indicator_capaian": "One row per unit x year x month x indicator: target, realisation, capaian and "
-    "kriteria with the plan's labels (SK, perspective, order) and the steward's kendala/RTL.",
-    "v_score": "One row per unit x year x quarter x level x item: indicator capaian, NPS per SK, perspective "
-    "scores and NPS TOTAL, with names and display order.",
-    "v_budget_ro": "One row per unit x year x month x rincian output: pagu, spending (month and cumulative), "
-    "RPD plan, realisation and volume.",
-    "v_budget_expense_type": "One row per unit x year x month x jenis belanja (51/52/53): pagu, cumulative "
-    "spending and realisation.",
-    "v_budget_unit": "One row per unit x year x month: the unit's whole budget, spending, RPD plan, realisation "
-    "and deviation.",
-    "v_budget_ranking": "One row per unit x year x month: realisation against pagu setelah AA ranked within the "
-    "unit group (Pusat / Balai Besar-Balai / Loka).",
-    "v_efficiency": "One row per unit x year x quarter x indicator (plus indicator_code 'TOTAL' for the unit): "
-    "input, output, IE, SE, TE and kategori.",
-    "v_budget_indicator": "One row per unit x year x reported month x level x item: spending attributed to "
-    "each PK indicator (level 'indicator') and summed over each SK's indicators (level 'sasaran') against the "
-    "allocation, with month, quarter-to-date and cumulative amounts and realisation %.",
-    "v_sampling": "One row per unit x year x month x commodity x method: samples of the month (not cumulative).",
-    "v_inspection": "One row per unit x year x month x facility type: inspections of the month (not cumulative).",
-    "v_sampling_ytd": "One row per unit x year x month x commodity x method, plus commodity and method 'TOTAL' "
-    "(the unit's whole sampling): samples of the month and year to date with MS % of each.",
-    "v_inspection_ytd": "One row per unit x year x month x facility type, plus facility_type 'TOTAL' (the unit's "
-    "whole inspection): inspections of the month and year to date with MK % of each.",
-    "v_reconciliation": "One row per unit x year x month x derived indicator: reported realisation against the "
-    "value computed from sampling/inspection counts.",
-    "v_reporting_completeness": "One row per unit x year x month: whether the monthly report was expected, "
-    "received, on time and accepted.",
-    "v_plan_indicator": "One row per unit x year x indicator: the PK (SK, indicator, target, weight, allocation) "
-    "with the RAPK monthly targets pivoted to b01..b12.",
-    "v_plan_header": "One row per unit x year: the current plan's identity (DIPA, PK date, head) and its budget "
-    "totals.",
-    "v_rpd_month": "One row per unit x year x month of the plan: planned disbursement (RPD) against spending, "
-    "monthly and cumulative; spending NULL for months not reported.",
-    "v_capaian_override": "One row per manual capaian override ever set (active, replaced or withdrawn): "
-    "the value, reason, author and time, who withdrew it, the capaian computed from the report for that "
-    "month and whether the override is the one applied now.",
-    "v_submission": "One row per file received: version, verdict, whether current, and problem counts.",
-}
+@dataclass(frozen=True)
+class View:
+    """One BI view, defined once.
+
+    ``grain`` is its one-line meaning ("One row per ..."), shown in the data dictionary and the
+    views table of ``docs/architecture.md``; ``build`` makes its select; ``columns`` are its columns
+    in order: the contract the report and BI tools code against (a test holds ``build`` to them).
+    """
+
+    name: str
+    grain: str
+    build: Callable[[], Select]
+    columns: tuple[str, ...]
 
 
 def _unit_at(unit_code: ColumnElement, day: ColumnElement, name: str = "u") -> tuple[Any, ColumnElement]:
@@ -348,7 +237,6 @@ def v_efficiency() -> Select:
     ).select_from(joined)
 
 
-
 def v_budget_indicator() -> Select:
     b = s.fact_budget_indicator_month.alias("b")
     m = s.dim_month.alias("m")
@@ -370,6 +258,12 @@ def v_budget_indicator() -> Select:
         pi.c.indicator_order, b.c.allocation_rp, b.c.spent_month_rp, b.c.spent_qtd_rp, b.c.spent_cum_rp,
         b.c.realisation_pct,
     ).select_from(joined)
+
+
+def _columns_from(view: str, first: str) -> tuple[str, ...]:
+    """The declared columns of ``view`` from ``first`` on (those a view passes through from its fact)."""
+    columns = VIEWS[view].columns
+    return columns[columns.index(first):]
 
 
 def _operations_frame(fact: Any, dim: Any, key: str) -> tuple[Any, Any, Any, Any, Any]:
@@ -403,7 +297,7 @@ def v_sampling_ytd() -> Select:
         f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month,
         func.coalesce(f.c.quarter, m.c.quarter).label("quarter"), f.c.commodity,
         func.coalesce(d.c.commodity_name, f.c.commodity).label("commodity_name"), d.c.supergroup, f.c.method,
-        *[f.c[name] for name in VIEW_COLUMNS["v_sampling_ytd"][9:]],
+        *[f.c[name] for name in _columns_from("v_sampling_ytd", "sampled")],
     ).select_from(joined)
 
 
@@ -413,8 +307,9 @@ def v_inspection_ytd() -> Select:
         f.c.unit_code, u.c.name.label("unit_name"), f.c.year, f.c.month,
         func.coalesce(f.c.quarter, m.c.quarter).label("quarter"), f.c.facility_type,
         func.coalesce(d.c.facility_name, f.c.facility_type).label("facility_name"), d.c.reporting_group,
-        *[f.c[name] for name in VIEW_COLUMNS["v_inspection_ytd"][8:]],
+        *[f.c[name] for name in _columns_from("v_inspection_ytd", "inspected")],
     ).select_from(joined)
+
 
 def v_reconciliation() -> Select:
     r = s.fact_reconciliation_month
@@ -502,7 +397,6 @@ def v_rpd_month() -> Select:
     ).select_from(joined)
 
 
-
 def v_capaian_override() -> Select:
     o = s.audit_capaian_override.alias("o")
     m = s.dim_month.alias("m")
@@ -523,38 +417,157 @@ def v_capaian_override() -> Select:
         o.c.deactivated_by,
     ).select_from(joined)
 
+
 def v_submission() -> Select:
     a = s.audit_submission
-    return select(*[a.c[name] for name in VIEW_COLUMNS["v_submission"]])
+    return select(*[a.c[name] for name in VIEWS["v_submission"].columns])
 
 
-#: View name -> builder of its select (creation order).
-VIEWS: dict[str, Callable[[], Select]] = {
-    "v_indicator_capaian": v_indicator_capaian,
-    "v_score": v_score,
-    "v_budget_ro": v_budget_ro,
-    "v_budget_expense_type": v_budget_expense_type,
-    "v_budget_unit": v_budget_unit,
-    "v_budget_ranking": v_budget_ranking,
-    "v_efficiency": v_efficiency,
-    "v_budget_indicator": v_budget_indicator,
-    "v_sampling": v_sampling,
-    "v_inspection": v_inspection,
-    "v_sampling_ytd": v_sampling_ytd,
-    "v_inspection_ytd": v_inspection_ytd,
-    "v_reconciliation": v_reconciliation,
-    "v_reporting_completeness": v_reporting_completeness,
-    "v_plan_indicator": v_plan_indicator,
-    "v_plan_header": v_plan_header,
-    "v_rpd_month": v_rpd_month,
-    "v_capaian_override": v_capaian_override,
-    "v_submission": v_submission,
-}
+def _registry(*entries: View) -> Mapping[str, View]:
+    by_name = {view.name: view for view in entries}
+    if len(by_name) != len(entries):
+        raise ValueError("two views share a name")
+    return MappingProxyType(by_name)
+
+
+#: Every BI view, by name, in creation order (a view reading another comes after it): the one
+#: definition of each view's name, grain, select and columns.
+VIEWS: Mapping[str, View] = _registry(
+    View("v_indicator_capaian",
+         grain="One row per unit x year x month x indicator: target, realisation, capaian and kriteria with the "
+               "plan's labels (SK, perspective, order) and the steward's kendala/RTL.",
+         build=v_indicator_capaian,
+         columns=("unit_code", "unit_name", "unit_type", "year", "month", "quarter", "sk_code", "sk_name", "sk_order",
+                  "perspective", "indicator_code", "indicator_name", "indicator_order", "unit_of_measure", "pattern",
+                  "is_iku", "weight", "annual_target", "target", "realisasi", "numerator", "denominator", "measured",
+                  "capaian_raw_pct", "capaian_pct", "kriteria", "override_id", "kendala", "rtl", "rtl_deadline",
+                  "spent_cum_rp", "allocation_rp")),
+    View("v_score",
+         grain="One row per unit x year x quarter x level x item: indicator capaian, NPS per SK, perspective scores "
+               "and NPS TOTAL, with names and display order.",
+         build=v_score,
+         columns=("unit_code", "unit_name", "unit_type", "unit_group", "year", "quarter", "level", "item_code",
+                  "item_name", "parent_code", "item_order", "value_raw_pct", "value_pct", "kriteria", "n_measured",
+                  "policy_id")),
+    View("v_budget_ro",
+         grain="One row per unit x year x month x rincian output: pagu, spending (month and cumulative), RPD plan, "
+               "realisation and volume.",
+         build=v_budget_ro,
+         columns=("unit_code", "unit_name", "year", "month", "quarter", "ro_code", "ro_name", "pagu_rp",
+                  "pagu_after_aa_rp", "spent_month_rp", "spent_cum_rp", "planned_cum_rp", "realisation_pct",
+                  "realisation_aa_pct", "deviation_pct", "volume_target", "volume_unit", "volume_cum", "volume_pct",
+                  "progress_pct")),
+    View("v_budget_expense_type",
+         grain="One row per unit x year x month x jenis belanja (51/52/53): pagu, cumulative spending and "
+               "realisation.",
+         build=v_budget_expense_type,
+         columns=("unit_code", "year", "month", "quarter", "expense_type", "expense_type_name", "pagu_rp",
+                  "pagu_after_aa_rp", "spent_cum_rp", "planned_cum_rp", "realisation_pct", "realisation_aa_pct")),
+    View("v_budget_unit",
+         grain="One row per unit x year x month: the unit's whole budget, spending, RPD plan, realisation and "
+               "deviation.",
+         build=v_budget_unit,
+         columns=("unit_code", "unit_name", "unit_type", "unit_group", "year", "month", "quarter", "pagu_rp",
+                  "pagu_after_aa_rp", "spent_month_rp", "spent_cum_rp", "planned_month_rp", "planned_cum_rp",
+                  "realisation_pct", "realisation_aa_pct", "deviation_pct")),
+    View("v_budget_ranking",
+         grain="One row per unit x year x month: realisation against pagu setelah AA ranked within the unit group "
+               "(Pusat / Balai Besar-Balai / Loka).",
+         build=v_budget_ranking,
+         columns=("year", "month", "quarter", "unit_group", "unit_code", "unit_name", "pagu_after_aa_rp",
+                  "spent_cum_rp", "realisation_aa_pct", "rank_in_group", "units_in_group")),
+    View("v_efficiency",
+         grain="One row per unit x year x quarter x indicator (plus indicator_code 'TOTAL' for the unit): input, "
+               "output, IE, SE, TE and kategori.",
+         build=v_efficiency,
+         columns=("unit_code", "year", "quarter", "sk_code", "sk_order", "indicator_code", "indicator_name",
+                  "indicator_order", "input_pagu_rp", "input_realisasi_rp", "input_pct", "output_target",
+                  "output_realisasi", "output_pct", "ie", "se", "te", "kategori")),
+    View("v_budget_indicator",
+         grain="One row per unit x year x reported month x level x item: spending attributed to each PK indicator "
+               "(level 'indicator') and summed over each SK's indicators (level 'sasaran') against the allocation, "
+               "with month, quarter-to-date and cumulative amounts and realisation %.",
+         build=v_budget_indicator,
+         columns=("unit_code", "unit_name", "year", "month", "quarter", "level", "sk_code", "sk_name", "sk_order",
+                  "indicator_code", "indicator_name", "indicator_order", "allocation_rp", "spent_month_rp",
+                  "spent_qtd_rp", "spent_cum_rp", "realisation_pct")),
+    View("v_sampling",
+         grain="One row per unit x year x month x commodity x method: samples of the month (not cumulative).",
+         build=v_sampling,
+         columns=("unit_code", "unit_name", "year", "month", "quarter", "commodity", "commodity_name", "supergroup",
+                  "method", "sampled", "tested", "ms", "tms")),
+    View("v_inspection",
+         grain="One row per unit x year x month x facility type: inspections of the month (not cumulative).",
+         build=v_inspection,
+         columns=("unit_code", "unit_name", "year", "month", "quarter", "facility_type", "facility_name",
+                  "reporting_group", "inspected", "mk", "tmk")),
+    View("v_sampling_ytd",
+         grain="One row per unit x year x month x commodity x method, plus commodity and method 'TOTAL' (the unit's "
+               "whole sampling): samples of the month and year to date with MS % of each.",
+         build=v_sampling_ytd,
+         columns=("unit_code", "unit_name", "year", "month", "quarter", "commodity", "commodity_name", "supergroup",
+                  "method", "sampled", "tested", "ms", "tms", "sampled_cum", "tested_cum", "ms_cum", "tms_cum",
+                  "ms_pct", "ms_cum_pct")),
+    View("v_inspection_ytd",
+         grain="One row per unit x year x month x facility type, plus facility_type 'TOTAL' (the unit's whole "
+               "inspection): inspections of the month and year to date with MK % of each.",
+         build=v_inspection_ytd,
+         columns=("unit_code", "unit_name", "year", "month", "quarter", "facility_type", "facility_name",
+                  "reporting_group", "inspected", "mk", "tmk", "inspected_cum", "mk_cum", "tmk_cum", "mk_pct",
+                  "mk_cum_pct")),
+    View("v_reconciliation",
+         grain="One row per unit x year x month x derived indicator: reported realisation against the value computed"
+               " from sampling/inspection counts.",
+         build=v_reconciliation,
+         columns=("unit_code", "year", "month", "indicator_code", "realisasi", "derived_pct", "difference", "agrees")),
+    View("v_reporting_completeness",
+         grain="One row per unit x year x month: whether the monthly report was expected, received, on time and "
+               "accepted.",
+         build=v_reporting_completeness,
+         columns=("unit_code", "unit_name", "unit_group", "year", "month", "expected", "received", "on_time",
+                  "accepted", "first_received_at", "last_received_at", "n_versions")),
+    View("v_plan_indicator",
+         grain="One row per unit x year x indicator: the PK (SK, indicator, target, weight, allocation) with the "
+               "RAPK monthly targets pivoted to b01..b12.",
+         build=v_plan_indicator,
+         columns=("unit_code", "year", "sk_code", "sk_name", "sk_order", "perspective", "indicator_code",
+                  "indicator_name", "indicator_order", "unit_of_measure", "polarity", "is_iku", "weight",
+                  "annual_target", "pattern", "allocation_rp", *MONTH_COLUMNS)),
+    View("v_plan_header",
+         grain="One row per unit x year: the current plan's identity (DIPA, PK date, head) and its budget totals.",
+         build=v_plan_header,
+         columns=("unit_code", "unit_name", "unit_type", "province", "year", "dipa_number", "pk_date", "head_name",
+                  "pagu_rp", "pagu_after_aa_rp", "n_ro")),
+    View("v_rpd_month",
+         grain="One row per unit x year x month of the plan: planned disbursement (RPD) against spending, monthly "
+               "and cumulative; spending NULL for months not reported.",
+         build=v_rpd_month,
+         columns=("unit_code", "year", "month", "planned_month_rp", "planned_cum_rp", "spent_month_rp",
+                  "spent_cum_rp")),
+    View("v_capaian_override",
+         grain="One row per manual capaian override ever set (active, replaced or withdrawn): the value, reason, "
+               "author and time, who withdrew it, the capaian computed from the report for that month and whether "
+               "the override is the one applied now.",
+         build=v_capaian_override,
+         columns=("override_id", "unit_code", "unit_name", "year", "month", "quarter", "sk_code", "indicator_code",
+                  "indicator_name", "capaian_pct", "capaian_raw_pct", "applied", "reason", "set_by", "set_at",
+                  "active", "deactivated_at", "deactivated_by")),
+    View("v_submission",
+         grain="One row per file received: version, verdict, whether current, and problem counts.",
+         build=v_submission,
+         columns=("submission_id", "unit_code", "kind", "year", "month", "version", "file_name", "file_hash",
+                  "received_at", "steward", "verdict", "is_current", "superseded_by", "n_errors", "n_warnings")),
+)
+
+#: Name -> columns, derived from :data:`VIEWS` (read-only; declare columns in the registry).
+VIEW_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {name: view.columns for name, view in VIEWS.items()}
+)
 
 
 def view_sql(name: str, dialect: Dialect) -> str:
     """The ``CREATE VIEW`` statement of a view for a dialect."""
-    body = VIEWS[name]().compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    body = VIEWS[name].build().compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     return f"CREATE VIEW {name} AS\n{body}"
 
 
@@ -565,8 +578,6 @@ def create_views(conn: Connection) -> None:
     too: PostgreSQL's default privileges cannot tell views from tables, so this is how "future
     views" reach the BI role without exposing future tables.
     """
-    from sinks.warehouse import roles
-
     readers = roles.view_readers(conn)
     drop_views(conn)
     for name in VIEWS:
@@ -579,8 +590,6 @@ def add_views(op: Any, names: Sequence[str]) -> None:
     """In an Alembic revision (``op``): create the views ``names``, and on PostgreSQL grant SELECT on
     them to every role that reads the warehouse views already, as :func:`create_views` does. Offline
     (``alembic upgrade --sql``) only the statements are rendered: there are no roles to ask."""
-    from sinks.warehouse import roles
-
     context = op.get_context()
     for name in names:
         op.execute(view_sql(name, context.dialect))
@@ -604,7 +613,7 @@ def drop_views(conn: Connection) -> None:
 
 def view_table(name: str) -> TableClause:
     """A lightweight typed table for a view, for ``select(view_table("v_score")).where(...)``."""
-    stmt = VIEWS[name]()
+    stmt = VIEWS[name].build()
     return table(name, *[column(c.name, c.type) for c in stmt.selected_columns])
 
 
@@ -624,6 +633,7 @@ def read_view(bind: Engine | Connection, name: str, **equals: Any) -> pd.DataFra
 
 
 __all__ = [
-    "VIEWS", "VIEW_COLUMNS", "VIEW_DOCS", "add_views", "create_views", "drop_views", "remove_views", "read_view", "view_sql", "view_table",
+    "VIEWS", "VIEW_COLUMNS", "View", "add_views", "create_views", "drop_views", "remove_views", "read_view",
+    "view_sql", "view_table",
 ]
 

@@ -1,33 +1,47 @@
-"""The BI views: documented columns on both dialects, values read (never recomputed), ranking, unit history."""
+"""The BI views: documented columns on both dialects, values read (never recomputed), ranking, unit history.
+
+The warehouse holds what a run leaves: raw facts stored, then derived by the real transforms
+(``flows.derive``) and the national completeness refreshed."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
-from sinks.warehouse import db, load, views
+from flows.derive import refresh_reporting_status
+from sinks.warehouse import db, derived, load, views
 
-from .synthetic import IDENTITY, UNIT, YEAR, StandIn, month_meta, monthly_frames, plan_frames, plan_meta
+from .synthetic import IDENTITY, UNIT, YEAR, derive, settings_of
 
 
 @pytest.fixture
-def loaded(engine: Engine, standin: StandIn) -> Engine:
-    """Kupang's plan and its January and February reports."""
-    load.load_plan(engine, plan_frames(), plan_meta(), "accepted", None, standin, identity=IDENTITY)
-    load.load_monthly(engine, monthly_frames(1), month_meta(1), "accepted", None, standin)
-    load.load_monthly(engine, monthly_frames(2, realisasi_obat=94.0), month_meta(2), "accepted", None, standin)
-    return engine
+def loaded(derived_quarter_one: Engine) -> Engine:
+    """Kupang's plan and its January to March reports (realisasi of IKU-OBAT-MS 93, 94, 95 against a
+    target of 92): stored, derived, and the year's reporting completeness refreshed."""
+    refresh_reporting_status(derived_quarter_one, settings_of(derived_quarter_one), YEAR)
+    return derived_quarter_one
 
 
-def test_every_view_has_exactly_the_documented_columns(engine: Engine) -> None:
+def write_rollups(engine: Engine, frames: list[pd.DataFrame]) -> None:
+    """Stand-in derived facts: only these unit-level budget roll-ups, for their unit-years."""
+    rollups = pd.concat(frames, ignore_index=True)
+    pairs = sorted(set(zip(rollups["unit_code"], rollups["year"])))
+    with db.write_transaction(engine) as conn:
+        derived.replace_derived(conn, pairs, {"fact_budget_rollup_month": rollups}, {}, {})
+
+
+def test_every_registered_view_exists_with_exactly_its_declared_columns(engine: Engine) -> None:
+    """The migrated warehouse (every revision's ``add_views``) holds the registry's views, no more, no less."""
+    assert set(inspect(engine).get_view_names()) == set(views.VIEWS)
     with engine.connect() as conn:
-        for name, columns in views.VIEW_COLUMNS.items():
-            result = conn.execute(text(f"SELECT * FROM {name} WHERE 1 = 0"))
-            assert tuple(result.keys()) == columns, name
+        for view in views.VIEWS.values():
+            result = conn.execute(text(f"SELECT * FROM {view.name} WHERE 1 = 0"))
+            assert tuple(result.keys()) == view.columns, view.name
 
 
-def test_every_view_has_rows_after_a_load(loaded: Engine, standin: StandIn) -> None:
-    load.add_override(loaded, UNIT, YEAR, 1, "IKU-OBAT-MS", 100.0, "verifikasi ulang", "Kepala", standin)
+def test_every_view_has_rows_after_a_run(loaded: Engine) -> None:
+    load.add_override(loaded, UNIT, YEAR, 1, "IKU-OBAT-MS", 100.0, "verifikasi ulang", "Kepala")
+    derive(loaded)
     empty = [name for name in views.VIEWS if views.read_view(loaded, name).empty]
     assert empty == []
 
@@ -74,8 +88,8 @@ def test_rpd_month_covers_the_whole_plan_and_leaves_unreported_months_null(loade
     assert list(rpd.index) == list(range(1, 13))
     assert rpd.loc[6, "planned_month_rp"] == 175e6  # 50 + 25 + 100 (the modal line is planned in June)
     assert rpd.loc[12, "planned_cum_rp"] == 1e9
-    assert list(rpd.loc[[1, 2], "spent_cum_rp"]) == [60e6, 120e6]
-    assert rpd.loc[3:, "spent_month_rp"].isna().all()
+    assert list(rpd.loc[[1, 2, 3], "spent_cum_rp"]) == [60e6, 120e6, 180e6]
+    assert rpd.loc[4:, "spent_month_rp"].isna().all()
 
 
 def test_budget_views_read_the_rollups(loaded: Engine) -> None:
@@ -97,14 +111,14 @@ def test_operational_views(loaded: Engine) -> None:
     inspection = views.read_view(loaded, "v_inspection", month=1).set_index("facility_type")
     assert (inspection.loc["PROD", "facility_name"], inspection.loc["DIST", "reporting_group"]) == (
         "Sarana Produksi", "distribusi")
-    rec = views.read_view(loaded, "v_reconciliation").sort_values("month")
-    assert list(rec["agrees"]) == [True, False]  # February reports 94 against 93 of 100 tested
+    rec = views.read_view(loaded, "v_reconciliation", indicator_code="IKU-OBAT-MS").sort_values("month")
+    assert list(rec["agrees"]) == [True, False, False]  # February reports 94 (March 95) against 93 of 100 tested
     eff = views.read_view(loaded, "v_efficiency").set_index("indicator_code")
     assert eff.loc["TOTAL", "indicator_name"] == "TOTAL" and pd.isna(eff.loc["TOTAL", "sk_order"])
-    status = views.read_view(loaded, "v_reporting_completeness").sort_values("month")
-    assert list(status["n_versions"]) == [1, 1] and status["received"].all()
+    status = views.read_view(loaded, "v_reporting_completeness", unit_code=UNIT).sort_values("month")
+    assert list(status["n_versions"]) == [1, 1, 1] and status["received"].all()
     subs = views.read_view(loaded, "v_submission")
-    assert sorted(subs["kind"]) == ["bulanan", "bulanan", "rencana"] and subs["is_current"].all()
+    assert sorted(subs["kind"]) == ["bulanan", "bulanan", "bulanan", "rencana"] and subs["is_current"].all()
 
 
 def _unit_rollup(unit: str, year: int, month: int, pct: float | None) -> pd.DataFrame:
@@ -115,9 +129,7 @@ def _unit_rollup(unit: str, year: int, month: int, pct: float | None) -> pd.Data
 def test_ranking_within_unit_groups(engine: Engine) -> None:
     figures = {"BBPOM-SRG": 55.0, "BPOM-KPG": 40.0, "BPOM-TNG": 40.0, "BBPOM-BDG": None,
                "LOKA-BMS": 30.0, "LOKA-MBR": 35.0}
-    with db.write_transaction(engine) as conn:
-        for unit, pct in figures.items():
-            load.write_derived(conn, unit, YEAR, {"fact_budget_rollup_month": _unit_rollup(unit, YEAR, 6, pct)})
+    write_rollups(engine, [_unit_rollup(unit, YEAR, 6, pct) for unit, pct in figures.items()])
     ranking = views.read_view(engine, "v_budget_ranking", year=YEAR, month=6).set_index("unit_code")
     assert ranking["rank_in_group"].to_dict() == {
         "BBPOM-SRG": 1, "BPOM-KPG": 2, "BPOM-TNG": 2, "BBPOM-BDG": 4, "LOKA-MBR": 1, "LOKA-BMS": 2}
@@ -127,9 +139,7 @@ def test_ranking_within_unit_groups(engine: Engine) -> None:
 
 
 def test_views_show_the_unit_as_it_was_in_the_period(engine: Engine) -> None:
-    with db.write_transaction(engine) as conn:
-        for year in (2020, 2021):
-            load.write_derived(conn, "BPOM-TNG", year, {"fact_budget_rollup_month": _unit_rollup("BPOM-TNG", year, 12, 90.0)})
+    write_rollups(engine, [_unit_rollup("BPOM-TNG", year, 12, 90.0) for year in (2020, 2021)])
     unit = views.read_view(engine, "v_budget_unit", unit_code="BPOM-TNG").set_index("year")
     assert unit.loc[2020, ["unit_name", "unit_type", "unit_group"]].tolist() == [
         "Loka POM di Kabupaten Tangerang", "loka", "Loka"]
@@ -147,9 +157,12 @@ def test_view_sql_renders_for_both_dialects() -> None:
             assert views.view_sql(name, dialect).startswith(f"CREATE VIEW {name} AS")
 
 
-def test_capaian_override_view_shows_the_audit_trail_and_which_override_applies(loaded: Engine, standin: StandIn) -> None:
-    first = load.add_override(loaded, UNIT, YEAR, 2, "IKU-OBAT-MS", 100.0, "hasil uji ulang", "Kasubag", standin)
-    second = load.add_override(loaded, UNIT, YEAR, 2, "IKU-OBAT-MS", 99.0, "koreksi", "Kepala", standin)
+def test_capaian_override_view_shows_the_audit_trail_and_which_override_applies(loaded: Engine) -> None:
+    first = load.add_override(loaded, UNIT, YEAR, 2, "IKU-OBAT-MS", 100.0, "hasil uji ulang", "Kasubag")
+    second = load.add_override(loaded, UNIT, YEAR, 2, "IKU-OBAT-MS", 99.0, "koreksi", "Kepala")
+    stored = views.read_view(loaded, "v_capaian_override", unit_code=UNIT)
+    assert not stored["applied"].any()  # stored, not derived yet: no capaian cites them
+    derive(loaded)
     view = views.read_view(loaded, "v_capaian_override", unit_code=UNIT).set_index("override_id")
     assert view.loc[[first, second], ["capaian_pct", "active", "applied"]].values.tolist() == [
         [100.0, False, False], [99.0, True, True]]
@@ -158,6 +171,7 @@ def test_capaian_override_view_shows_the_audit_trail_and_which_override_applies(
     assert (second_row["unit_name"], second_row["quarter"], second_row["sk_code"], second_row["reason"]) == (
         "Balai POM di Kupang", 1, "SK.1", "koreksi")
     assert second_row["capaian_raw_pct"] == pytest.approx(94.0 / 92 * 100)  # what the report gave
-    load.withdraw_override(loaded, second, "Kepala", standin)
+    load.withdraw_override(loaded, second, "Kepala")
+    derive(loaded)
     view = views.read_view(loaded, "v_capaian_override", unit_code=UNIT).set_index("override_id")
     assert not view["applied"].any() and not view["active"].any()
