@@ -148,3 +148,36 @@ def test_a_year_without_a_scoring_policy_stops_once_with_a_clear_message_and_tou
     assert "Tidak ada kebijakan penilaian untuk tahun 2019" in result.output
     assert "Traceback" not in result.output
     assert not (env / "out").exists(), "no file was read, archived or answered"
+
+
+def test_a_backfill_shows_its_phases_and_a_summary_and_the_inbox_watcher_records_first_sightings(env):
+    from sqlalchemy import text
+
+    from sinks.warehouse.db import open_warehouse
+
+    kupang.write_kupang_inbox(env / "inbox", months=range(1, 4))
+    result = runner.invoke(app, ["backfill", "--from", "2023", "--to", "2023"])
+    assert result.exit_code == 0, result.output
+    assert "Ringkasan: loaded 4" in result.output and "Hasil pengumpulan" in result.output
+    assert "berkas" in result.output and "unit-tahun" in result.output, "a progress bar per phase"
+    watched = runner.invoke(app, ["watch"])
+    assert watched.exit_code == 0 and "4 berkas" in watched.output
+    engine = open_warehouse(settings_module.get_settings().warehouse_url)
+    with engine.connect() as conn:
+        scans = conn.execute(text("SELECT COUNT(*) FROM inbox_scan")).scalar_one()
+        seen = conn.execute(text("SELECT COUNT(*) FROM inbox_seen")).scalar_one()
+    assert (scans, seen) == (2, 4), "two listings, each file recorded once"
+
+
+def test_a_collection_in_which_every_file_failed_exits_1(env, monkeypatch):
+    import flows.intake
+
+    kupang.write_kupang_inbox(env / "inbox", months=range(1, 2))
+
+    def broken(*args, **kwargs):
+        raise OSError("disk error")
+
+    monkeypatch.setattr(flows.intake, "read_workbook", broken)
+    result = runner.invoke(app, ["collect", "--period", "2023-01"])
+    assert result.exit_code == 1, result.output
+    assert "gagal" in result.output and "tidak satu berkas pun dapat diproses" in result.output
