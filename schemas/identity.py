@@ -8,6 +8,7 @@ one-row frame (``identity_frame``): one column per field of ``contract.identity_
 holds the model to ``identity_fields.csv``. Checks carry their rule_id as name where the rule is not a
 pandera built-in; ``identity_failures`` turns failure cases into (field, rule_id, message params), and
 the validator points each at its Identitas cell (the field's row, the Nilai column).
+``identity_failures_many`` does it for a batch of workbooks with one model run per kind and version.
 """
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ def _cases(inputs: Sequence[IdentityInput], members: list[int]) -> pd.DataFrame:
     """The failing (field, rule) of the inputs ``members`` (same kind and version), one model run for all.
 
     A check that raised on an uncoerced value (no row) repeats the coercion failure of that field and is
-    left out (``checks.failure_cases_each`` keeps rows only). Within an input, blank-value failures come
+    left out (``checks.failure_cases_stacked`` keeps rows only). Within an input, blank-value failures come
     first, so the field's message says 'blank' rather than 'invalid'.
     """
     kind, version = inputs[members[0]].kind, inputs[members[0]].version
@@ -141,6 +142,12 @@ def _params(spec: contract.ColumnSpec, rule_id: str, blank: bool, value: Any, sh
     return {"supported": ", ".join(contract.supported_versions())}
 
 
+@lru_cache(maxsize=None)
+def _field_specs(kind: contract.WorkbookKind, version: str | None) -> dict[str, contract.ColumnSpec]:
+    """Field -> its spec, of a kind's Identitas in a template version (the same for every workbook)."""
+    return {s.name: s for s in contract.identity_fields(kind, version)}
+
+
 def identity_failures_many(inputs: Sequence[IdentityInput]) -> list[list[tuple[str, str, dict]]]:
     """``identity_failures`` of each input, the Identitas model run once per kind and template version.
 
@@ -160,11 +167,6 @@ def identity_failures_many(inputs: Sequence[IdentityInput]) -> list[list[tuple[s
             out[i].append((column, rule_id, {"value": shown, **_params(spec, rule_id, blank, value, shown,
                                                                         column in item.found)}))
     return out
-
-
-@lru_cache(maxsize=None)
-def _field_specs(kind: contract.WorkbookKind, version: str | None) -> dict[str, contract.ColumnSpec]:
-    return {s.name: s for s in contract.identity_fields(kind, version)}
 
 
 def identity_failures(kind: contract.WorkbookKind, identity: Mapping[str, Any], typed: Mapping[str, Any],
