@@ -205,14 +205,21 @@ def engine(
     _pg_warehouse: _PostgresWarehouse,
 ) -> Iterator[Engine]:
     """An engine on a fresh, migrated warehouse with seeded dimensions (SQLite or PostgreSQL)."""
+    yield from _fresh_engine(request.param, tmp_path, _sqlite_template, _pg_warehouse)
+
+
+def _fresh_engine(backend: str, tmp_path: Path, sqlite_template: Path,
+                  pg_warehouse: _PostgresWarehouse) -> Iterator[Engine]:
+    """A fresh, migrated, seeded warehouse of ``backend``: a copy of the SQLite template, or the session's
+    PostgreSQL warehouse emptied and re-seeded."""
     from sinks.warehouse import db
 
-    if request.param == "sqlite":
+    if backend == "sqlite":
         path = tmp_path / "warehouse.sqlite"
-        shutil.copyfile(_sqlite_template, path)
+        shutil.copyfile(sqlite_template, path)
         url = f"sqlite:///{path}"
     else:
-        url = _pg_warehouse.fresh()
+        url = pg_warehouse.fresh()
     engine = db.make_engine(url)
     yield engine
     engine.dispose()
@@ -322,14 +329,4 @@ def kupang_copy(kupang_built: KupangWarehouse, tmp_path: Path,
 def kupang_fresh(kupang_built: KupangWarehouse, tmp_path: Path, _sqlite_template: Path,
                  _pg_warehouse: _PostgresWarehouse) -> Iterator[Engine]:
     """An empty, migrated warehouse of the same backend as ``kupang_built`` (to compare runs with it)."""
-    from sinks.warehouse import db
-
-    if kupang_built.backend == "sqlite":
-        path = tmp_path / "fresh.sqlite"
-        shutil.copyfile(_sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = _pg_warehouse.fresh()
-    engine = db.make_engine(url)
-    yield engine
-    engine.dispose()
+    yield from _fresh_engine(kupang_built.backend, tmp_path, _sqlite_template, _pg_warehouse)
