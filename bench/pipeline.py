@@ -22,6 +22,7 @@ Figures, not assertions: nothing here fails because something is slow.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import time
 from collections import Counter
@@ -35,11 +36,22 @@ DEFAULT_WORKDIR = Path("data/bench")
 
 def generate(years: list[int], inbox: Path, seed: int, mistake_rate: float, units: list[str] | None,
              workers: int | None) -> int:
-    """Write the demo inbox for ``years`` (``units``, default all); returns the number of files written."""
+    """Write the demo inbox for ``years`` (``units``, default all); returns the number of files written.
+
+    Each year is generated in a folder of its own (a demo run replaces the files of the previous run
+    in its folder), then linked into the one inbox a backfill reads: a unit's folder holds all its years."""
     from demo.generator import generate_year
 
-    return sum(len(generate_year(year, inbox, seed=seed + year, mistake_rate=mistake_rate, units=units,
-                                 workers=workers).files) for year in years)
+    written = 0
+    for year in years:
+        folder = inbox.parent / "generated" / str(year)
+        written += len(generate_year(year, folder, seed=seed + year, mistake_rate=mistake_rate, units=units,
+                                     workers=workers).files)
+        for path in folder.glob("*/*.xlsx"):
+            target = inbox / path.parent.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+    return written
 
 
 def inbox_files(inbox: Path) -> list[Path]:

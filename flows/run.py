@@ -41,13 +41,14 @@ class IntakeRun:
     years_refreshed: list[int] = field(default_factory=list)
 
 
-def waves(jobs: Sequence[intake.IntakeJob]) -> list[list[int]]:
-    """Positions of ``jobs`` grouped in waves: wave k holds the k-th file of every unit folder (files
-    outside any folder are their own chains), so a unit's files stay in loading order across waves."""
+def waves(folders: Sequence[str | None]) -> list[list[int]]:
+    """Positions of files (given by their unit folders, in loading order) grouped in waves: wave k holds
+    the k-th file of every unit folder (files outside any folder are their own chains), so a unit's
+    files stay in loading order across waves."""
     nth: dict[str, int] = {}
     out: list[list[int]] = []
-    for i, job in enumerate(jobs):
-        chain = job.unit_folder if job.unit_folder is not None else f"\0{i}"
+    for i, folder in enumerate(folders):
+        chain = folder if folder is not None else f"\0{i}"
         k = nth.get(chain, 0)
         nth[chain] = k + 1
         if k == len(out):
@@ -114,16 +115,16 @@ def collect(engine: Engine, settings: Settings, files: pd.DataFrame, runner: Run
     time the inbox is listed at) default to the clock; tests replay history with them."""
     progress = progress or Silent()
     with db.run_lock(engine, "intake"):  # two collections at once would judge each other's files
-        listed = first_seen(engine, settings, files, now)
-        jobs = intake.jobs_of(with_content(listed), settings.timezone) if len(files) else []
-        progress.start(FILES, len(jobs))
+        listed = first_seen(engine, settings, files, now).reset_index(drop=True) if len(files) else files
+        progress.start(FILES, len(listed))
         outcomes: dict[int, intake.FileOutcome] = {}
-        for wave in waves(jobs):
-            wave_jobs = [jobs[i] for i in wave]
-            prepared = _prepare_wave(engine, settings, wave_jobs, runner, progress, today)
+        for wave in waves([intake.folder_of(f) for f in listed.to_dict("records")]):
+            # a wave's bytes are read when it starts (a backfill never holds every file in memory)
+            jobs = intake.jobs_of(with_content(listed.iloc[wave]), settings.timezone)
+            prepared = _prepare_wave(engine, settings, jobs, runner, progress, today)
             for pos, i in enumerate(wave):
-                outcomes[i] = _store(engine, settings, jobs[i], prepared[pos])
-    run = IntakeRun(outcomes=[outcomes[i] for i in range(len(jobs))])
+                outcomes[i] = _store(engine, settings, jobs[pos], prepared[pos])
+    run = IntakeRun(outcomes=[outcomes[i] for i in range(len(listed))])
     run.derived = derive_all(engine, settings, touched_unit_years(run.outcomes), progress, policy_file)
     handled = {o.year for o in run.outcomes if o.year is not None and o.status in ("loaded", "rejected")}
     run.years_refreshed = sorted(handled | {year for _, year in run.derived.unit_years})
