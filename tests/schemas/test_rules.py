@@ -33,17 +33,6 @@ class RuleCase:
     also: tuple[str, ...] = ()
 
 
-def _set(*cells: tuple[str, str, object]) -> Callable:
-    def edit(book) -> None:
-        for sheet, cell, value in cells:
-            book[sheet][cell] = value
-    return edit
-
-
-def _append(sheet: str, values: list) -> Callable:
-    return lambda book: book[sheet].append(values)
-
-
 def _validate(tmp_path: Path, case: RuleCase):
     write = wf.write_plan if case.plan else wf.write_monthly
     path = write(tmp_path)
@@ -65,50 +54,50 @@ def _plan_with(sheet: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> di
 
 CASES = [
     # -- sheet values (schemas) --
-    pytest.param(RuleCase("value_required", "error", "Sampling", "B2", _set(("Sampling", "B2", None)),
+    pytest.param(RuleCase("value_required", "error", "Sampling", "B2", wf.set_cells(("Sampling", "B2", None)),
                           also=("derived_indicator_mismatch",)), id="a blank required method"),
-    pytest.param(RuleCase("value_not_allowed", "error", "Sampling", "B2", _set(("Sampling", "B2", "Acak")),
+    pytest.param(RuleCase("value_not_allowed", "error", "Sampling", "B2", wf.set_cells(("Sampling", "B2", "Acak")),
                           also=("derived_indicator_mismatch",)), id="a sampling method outside Targeted and Random"),
-    pytest.param(RuleCase("value_not_allowed", "error", "Penindakan", "B2", _set(("Penindakan", "B2", "Tahap III"))),
+    pytest.param(RuleCase("value_not_allowed", "error", "Penindakan", "B2", wf.set_cells(("Penindakan", "B2", "Tahap III"))),
                  id="an enforcement stage that does not exist"),
-    pytest.param(RuleCase("date_invalid", "error", "Penindakan", "C2", _set(("Penindakan", "C2", "kemarin"))),
+    pytest.param(RuleCase("date_invalid", "error", "Penindakan", "C2", wf.set_cells(("Penindakan", "C2", "kemarin"))),
                  id="a case date that is not a date"),
-    pytest.param(RuleCase("value_not_allowed", "error", "Anggaran", "B2", _set(("Anggaran", "B2", "54")),
+    pytest.param(RuleCase("value_not_allowed", "error", "Anggaran", "B2", wf.set_cells(("Anggaran", "B2", "54")),
                           also=("ro_not_in_plan",)), id="a jenis belanja outside 51, 52, 53"),
-    pytest.param(RuleCase("value_negative", "error", "Anggaran", "C3", _set(("Anggaran", "C3", -250000)),
+    pytest.param(RuleCase("value_negative", "error", "Anggaran", "C3", wf.set_cells(("Anggaran", "C3", -250000)),
                           also=("spending_sum_mismatch",)), id="negative spending"),
-    pytest.param(RuleCase("count_not_whole", "error", "Pemeriksaan", "B3", _set(("Pemeriksaan", "B3", 6.5)),
+    pytest.param(RuleCase("count_not_whole", "error", "Pemeriksaan", "B3", wf.set_cells(("Pemeriksaan", "B3", 6.5)),
                           also=("mk_tmk_mismatch",)), id="half an inspected facility"),
-    pytest.param(RuleCase("code_unknown", "error", "Sampling", "A3", _set(("Sampling", "A3", "Jamu Gendong"))),
+    pytest.param(RuleCase("code_unknown", "error", "Sampling", "A3", wf.set_cells(("Sampling", "A3", "Jamu Gendong"))),
                  id="a commodity that is not in the master data"),
-    pytest.param(RuleCase("code_unknown", "error", "Pemeriksaan", "A2", _set(("Pemeriksaan", "A2", "Warung"))),
+    pytest.param(RuleCase("code_unknown", "error", "Pemeriksaan", "A2", wf.set_cells(("Pemeriksaan", "A2", "Warung"))),
                  id="a facility type that is not in the master data"),
-    pytest.param(RuleCase("ms_tms_mismatch", "error", "Sampling", "D3", _set(("Sampling", "E3", 5))),
+    pytest.param(RuleCase("ms_tms_mismatch", "error", "Sampling", "D3", wf.set_cells(("Sampling", "E3", 5))),
                  id="MS plus TMS differs from Diuji"),
     pytest.param(RuleCase("tested_exceeds_sampled", "error", "Sampling", "D3",
-                          _set(("Sampling", "D3", 6), ("Sampling", "E3", 5))), id="more tested than sampled"),
-    pytest.param(RuleCase("mk_tmk_mismatch", "error", "Pemeriksaan", "B2", _set(("Pemeriksaan", "D2", 3)),
+                          wf.set_cells(("Sampling", "D3", 6), ("Sampling", "E3", 5))), id="more tested than sampled"),
+    pytest.param(RuleCase("mk_tmk_mismatch", "error", "Pemeriksaan", "B2", wf.set_cells(("Pemeriksaan", "D2", 3)),
                           also=("derived_indicator_mismatch",)), id="MK plus TMK differs from Diperiksa"),
-    pytest.param(RuleCase("numerator_exceeds_denominator", "error", "Kinerja", "C3", _set(("Kinerja", "C3", 25)),
+    pytest.param(RuleCase("numerator_exceeds_denominator", "error", "Kinerja", "C3", wf.set_cells(("Kinerja", "C3", 25)),
                           also=("ratio_mismatch",)), id="Pembilang above Penyebut"),
     pytest.param(RuleCase("denominator_not_positive", "error", "Kinerja", "D3",
-                          _set(("Kinerja", "C3", 0), ("Kinerja", "D3", 0))), id="a zero Penyebut"),
+                          wf.set_cells(("Kinerja", "C3", 0), ("Kinerja", "D3", 0))), id="a zero Penyebut"),
     # -- the monthly report against the plan and earlier months --
-    pytest.param(RuleCase("realisasi_required", "error", "Kinerja", "B4", _set(("Kinerja", "B4", "-"))),
+    pytest.param(RuleCase("realisasi_required", "error", "Kinerja", "B4", wf.set_cells(("Kinerja", "B4", "-"))),
                  id="a blank realisation where the plan has a target"),
-    pytest.param(RuleCase("ratio_mismatch", "error", "Kinerja", "B3", _set(("Kinerja", "B3", 80)),
+    pytest.param(RuleCase("ratio_mismatch", "error", "Kinerja", "B3", wf.set_cells(("Kinerja", "B3", 80)),
                           also=("derived_indicator_mismatch",)), id="Realisasi differs from Pembilang over Penyebut"),
     pytest.param(RuleCase("cumulative_decrease", "warning", "Kinerja", "B4",
                           context=_earlier(previous_kinerja=lambda f: f.assign(realisasi=[97.78, 75, 30, None]))),
                  id="a cumulative indicator that fell since last month"),
-    pytest.param(RuleCase("kendala_expected", "warning", "Kinerja", "F3", _set(("Kinerja", "F3", None))),
+    pytest.param(RuleCase("kendala_expected", "warning", "Kinerja", "F3", wf.set_cells(("Kinerja", "F3", None))),
                  id="capaian below 100 without Kendala"),
-    pytest.param(RuleCase("kendala_expected", "warning", "Kinerja", "G3", _set(("Kinerja", "G3", "-"))),
+    pytest.param(RuleCase("kendala_expected", "warning", "Kinerja", "G3", wf.set_cells(("Kinerja", "G3", "-"))),
                  id="capaian below 100 without a follow-up"),
     pytest.param(RuleCase("spending_exceeds_pagu", "warning", "Anggaran", "C3",
                           context=_earlier(spent_before=lambda f: f.assign(spent_rp=[1_500_000, 2_900_000])),
                           also=("spending_sum_mismatch",)), id="cumulative spending above the line's Pagu"),
-    pytest.param(RuleCase("spending_sum_mismatch", "warning", "Kinerja", None, _set(("Kinerja", "E5", 1_000_002))),
+    pytest.param(RuleCase("spending_sum_mismatch", "warning", "Kinerja", None, wf.set_cells(("Kinerja", "E5", 1_000_002))),
                  id="indicator spending that does not add up to RO spending"),
     pytest.param(RuleCase("derived_indicator_mismatch", "warning", "Kinerja", "B2",
                           context=_earlier(sampling_before=lambda f: f.assign(ms=[80, 19], tms=[10, 1]))),
@@ -124,36 +113,36 @@ CASES = [
                           context=_plan_with("Pagu", lambda f: f.head(1)), also=()),
                  id="a budget line the plan on file does not have"),
     # -- the plan --
-    pytest.param(RuleCase("indicator_sk_undeclared", "error", "Indikator", "A3", _set(("Indikator", "A3", "SAS-XX")),
+    pytest.param(RuleCase("indicator_sk_undeclared", "error", "Indikator", "A3", wf.set_cells(("Indikator", "A3", "SAS-XX")),
                           plan=True, also=("sk_without_indicator",)), id="an indicator under an undeclared SK"),
     pytest.param(RuleCase("sk_without_indicator", "error", "Sasaran", "A6",
-                          _append("Sasaran", ["SAS-KEUANGAN", "Terkelolanya keuangan", "Learning and Growth"]),
+                          wf.append_row("Sasaran", ["SAS-KEUANGAN", "Terkelolanya keuangan", "Learning and Growth"]),
                           plan=True), id="an SK without indicators"),
     pytest.param(RuleCase("rapk_row_missing", "error", "Indikator", "B3", lambda b: b["RAPK"].delete_rows(3),
                           plan=True), id="an indicator without RAPK row"),
-    pytest.param(RuleCase("rapk_unknown_indicator", "error", "RAPK", "A6", _append("RAPK", ["IKU-LAIN", 1]),
+    pytest.param(RuleCase("rapk_unknown_indicator", "error", "RAPK", "A6", wf.append_row("RAPK", ["IKU-LAIN", 1]),
                           plan=True), id="a RAPK row of an unknown indicator"),
-    pytest.param(RuleCase("year_end_has_monthly_target", "error", "RAPK", "G5", _set(("RAPK", "G5", 40)),
+    pytest.param(RuleCase("year_end_has_monthly_target", "error", "RAPK", "G5", wf.set_cells(("RAPK", "G5", 40)),
                           plan=True), id="a year-end indicator with a June target"),
-    pytest.param(RuleCase("pagu_aa_exceeds_pagu", "error", "Pagu", "E2", _set(("Pagu", "E2", 4_100_000)),
+    pytest.param(RuleCase("pagu_aa_exceeds_pagu", "error", "Pagu", "E2", wf.set_cells(("Pagu", "E2", 4_100_000)),
                           plan=True), id="Pagu Setelah AA above Pagu"),
-    pytest.param(RuleCase("rpd_sum_mismatch", "error", "RPD", "A3", _set(("RPD", "N3", 0)), plan=True),
+    pytest.param(RuleCase("rpd_sum_mismatch", "error", "RPD", "A3", wf.set_cells(("RPD", "N3", 0)), plan=True),
                  id="RPD months that do not add up to Pagu"),
     pytest.param(RuleCase("rpd_row_missing", "error", "Pagu", "A3", lambda b: b["RPD"].delete_rows(3), plan=True),
                  id="a Pagu line without RPD row"),
-    pytest.param(RuleCase("code_unknown", "error", "RPD", "A4", _append("RPD", ["QDC.001", "52", 1]), plan=True),
+    pytest.param(RuleCase("code_unknown", "error", "RPD", "A4", wf.append_row("RPD", ["QDC.001", "52", 1]), plan=True),
                  id="an RPD line without Pagu line"),
-    pytest.param(RuleCase("allocation_sum_mismatch", "warning", "Indikator", None, _set(("Indikator", "J2", 900_000)),
+    pytest.param(RuleCase("allocation_sum_mismatch", "warning", "Indikator", None, wf.set_cells(("Indikator", "J2", 900_000)),
                           plan=True), id="allocations that do not add up to Pagu"),
     pytest.param(RuleCase("indicator_not_in_catalogue", "warning", "Indikator", "B5",
-                          _set(("Indikator", "B5", "IKU-KHUSUS-UNIT"), ("RAPK", "A5", "IKU-KHUSUS-UNIT")), plan=True),
+                          wf.set_cells(("Indikator", "B5", "IKU-KHUSUS-UNIT"), ("RAPK", "A5", "IKU-KHUSUS-UNIT")), plan=True),
                  id="a unit's own indicator"),
     pytest.param(RuleCase("ro_not_in_catalogue", "warning", "Pagu", "A3",
-                          _set(("Pagu", "A3", "ZZZ.001"), ("RPD", "A3", "ZZZ.001")), plan=True),
+                          wf.set_cells(("Pagu", "A3", "ZZZ.001"), ("RPD", "A3", "ZZZ.001")), plan=True),
                  id="a unit's own budget line"),
-    pytest.param(RuleCase("duplicate_row", "error", "Pagu", "A4", _append("Pagu", ["QIC.001", "Lagi", "52", 1, 1]),
+    pytest.param(RuleCase("duplicate_row", "error", "Pagu", "A4", wf.append_row("Pagu", ["QIC.001", "Lagi", "52", 1, 1]),
                           plan=True, also=("rpd_row_missing",)), id="a budget line typed twice"),
-    pytest.param(RuleCase("value_not_allowed", "error", "Indikator", "I4", _set(("Indikator", "I4", "bulanan")),
+    pytest.param(RuleCase("value_not_allowed", "error", "Indikator", "I4", wf.set_cells(("Indikator", "I4", "bulanan")),
                           plan=True), id="a pattern word outside the contract"),
 ]
 
@@ -183,7 +172,7 @@ def test_a_cross_column_failure_is_one_problem_per_row() -> None:
 
 
 def test_allowed_words_tolerate_case(tmp_path: Path) -> None:
-    edit = _set(("Sampling", "B2", "random"), ("Penindakan", "B2", "p-21"))
+    edit = wf.set_cells(("Sampling", "B2", "random"), ("Penindakan", "B2", "p-21"))
     result = _validate(tmp_path, RuleCase("", "", "", None, edit))
     assert result.verdict == "accepted", result.problems.to_string()
     assert result.frames["Sampling"]["method"].iloc[0] == "Random"

@@ -30,17 +30,6 @@ Item = tuple[WorkbookData, ValidationContext]
 DEMO_UNITS = ["BPOM-KPG", "LOKA-INH", "BBPOM-DPS"]
 
 
-def _set(*cells: tuple[str, str, object]) -> Callable:
-    def edit(book) -> None:
-        for sheet, cell, value in cells:
-            book[sheet][cell] = value
-    return edit
-
-
-def _append(sheet: str, values: list) -> Callable:
-    return lambda book: book[sheet].append(values)
-
-
 def _earlier(**changes: Callable[[pd.DataFrame], pd.DataFrame]) -> dict:
     return {k: (changes[k](v) if k in changes else v) for k, v in wf.earlier_months().items()}
 
@@ -48,35 +37,35 @@ def _earlier(**changes: Callable[[pd.DataFrame], pd.DataFrame]) -> dict:
 #: (plan?, edit of the written workbook, changes to its context): one steward's mistake each.
 MISTAKES: list[tuple[bool, Callable | None, dict]] = [
     (False, None, {}),
-    (False, _set(("Kinerja", "A3", "IKU-TIDAK-ADA")), {}),
+    (False, wf.set_cells(("Kinerja", "A3", "IKU-TIDAK-ADA")), {}),
     (False, lambda b: b["Kinerja"].delete_rows(3), {}),
-    (False, _append("Anggaran", ["QDC.001", "52", 1000]), {}),
-    (False, _append("Sampling", ["Obat", "random", 1, 1, 1, 0]), {}),
-    (False, _append("Kinerja", ["IKU-IP-ASN"]), {}),
-    (False, _set(("Sampling", "C2", "sepuluh"), ("Anggaran", "C3", -250000)), {}),
-    (False, _set(("Anggaran", "C2", "400.000"), ("Kinerja", "D2", "=100")), {}),
-    (False, _set(("Sampling", "E3", 5), ("Pemeriksaan", "B3", 6.5), ("Kinerja", "C3", 25)), {}),
-    (False, _set(("Sampling", "A3", "Jamu Gendong"), ("Pemeriksaan", "A2", "Warung"), ("Sampling", "B2", "Acak")),
+    (False, wf.append_row("Anggaran", ["QDC.001", "52", 1000]), {}),
+    (False, wf.append_row("Sampling", ["Obat", "random", 1, 1, 1, 0]), {}),
+    (False, wf.append_row("Kinerja", ["IKU-IP-ASN"]), {}),
+    (False, wf.set_cells(("Sampling", "C2", "sepuluh"), ("Anggaran", "C3", -250000)), {}),
+    (False, wf.set_cells(("Anggaran", "C2", "400.000"), ("Kinerja", "D2", "=100")), {}),
+    (False, wf.set_cells(("Sampling", "E3", 5), ("Pemeriksaan", "B3", 6.5), ("Kinerja", "C3", 25)), {}),
+    (False, wf.set_cells(("Sampling", "A3", "Jamu Gendong"), ("Pemeriksaan", "A2", "Warung"), ("Sampling", "B2", "Acak")),
      {}),
-    (False, _set(("Penindakan", "B2", "Tahap III"), ("Penindakan", "C2", "kemarin")), {}),
-    (False, _set(("Kinerja", "B4", "-"), ("Kinerja", "F3", None), ("Kinerja", "B3", 80)), {}),
-    (False, _set(("Identitas", "B2", "BPOM-XYZ"), ("Identitas", "B3", "dua ribu")), {}),
-    (False, _set(("Identitas", "B2", None), ("Identitas", "B4", 5)), {}),
-    (False, _set(("Identitas", "B2", "LOKA-MBR")), {"is_replacement": True, "past_deadline": True}),
+    (False, wf.set_cells(("Penindakan", "B2", "Tahap III"), ("Penindakan", "C2", "kemarin")), {}),
+    (False, wf.set_cells(("Kinerja", "B4", "-"), ("Kinerja", "F3", None), ("Kinerja", "B3", 80)), {}),
+    (False, wf.set_cells(("Identitas", "B2", "BPOM-XYZ"), ("Identitas", "B3", "dua ribu")), {}),
+    (False, wf.set_cells(("Identitas", "B2", None), ("Identitas", "B4", 5)), {}),
+    (False, wf.set_cells(("Identitas", "B2", "LOKA-MBR")), {"is_replacement": True, "past_deadline": True}),
     (False, None, {"plan": None, "plan_year": None}),
     (False, None, {"plan_year": 2024}),
-    (False, _set(("Kinerja", "A3", "IKU-TIDAK-ADA")), {"plan": None, "plan_year": None, "offline": True}),
+    (False, wf.set_cells(("Kinerja", "A3", "IKU-TIDAK-ADA")), {"plan": None, "plan_year": None, "offline": True}),
     (False, None, _earlier(previous_kinerja=lambda f: f.assign(realisasi=[97.78, 75, 30, None]),
                            spent_before=lambda f: f.assign(spent_rp=[1_500_000, 2_900_000]),
                            sampling_before=lambda f: f.assign(ms=[80, 19], tms=[10, 1]))),
     (False, None, {"spent_before": None, "sampling_before": None, "inspection_before": None,
                    "previous_kinerja": None}),
-    (False, _set(("Identitas", "B5", "0.9")), {}),
+    (False, wf.set_cells(("Identitas", "B5", "0.9")), {}),
     (True, None, {}),
-    (True, _set(("Indikator", "D3", "buah"), ("Indikator", "A3", "SAS-XX"), ("RAPK", "G5", 40)), {}),
-    (True, _set(("Pagu", "E2", 4_100_000), ("RPD", "N3", 0), ("Indikator", "J2", 900_000)), {}),
-    (True, _append("Pagu", ["QIC.001", "Lagi", "52", 1, 1]), {}),
-    (True, _set(("Indikator", "B5", "IKU-KHUSUS-UNIT"), ("RAPK", "A5", "IKU-KHUSUS-UNIT"), ("Indikator", "I4",
+    (True, wf.set_cells(("Indikator", "D3", "buah"), ("Indikator", "A3", "SAS-XX"), ("RAPK", "G5", 40)), {}),
+    (True, wf.set_cells(("Pagu", "E2", 4_100_000), ("RPD", "N3", 0), ("Indikator", "J2", 900_000)), {}),
+    (True, wf.append_row("Pagu", ["QIC.001", "Lagi", "52", 1, 1]), {}),
+    (True, wf.set_cells(("Indikator", "B5", "IKU-KHUSUS-UNIT"), ("RAPK", "A5", "IKU-KHUSUS-UNIT"), ("Indikator", "I4",
                                                                                           "bulanan")), {}),
     (True, lambda b: b["RAPK"].delete_rows(3), {"folder_unit": "LOKA-MBR"}),
 ]

@@ -163,3 +163,16 @@ def plan_context(path: Path | None = None, **changes: Any) -> ValidationContext:
     """The server-side context of the plan."""
     base = ValidationContext(folder_unit=UNIT, file_name=path.name if path else plan_name(), today=date(2023, 2, 1))
     return replace(base, **changes)
+
+
+def set_cells(*cells: tuple[str, str, object]) -> Callable[[Workbook], None]:
+    """An edit for ``damage``: put each (sheet, cell, value) into the workbook."""
+    def edit(book: Workbook) -> None:
+        for sheet, cell, value in cells:
+            book[sheet][cell] = value
+    return edit
+
+
+def append_row(sheet: str, values: list) -> Callable[[Workbook], None]:
+    """An edit for ``damage``: add a row of ``values`` under the sheet's last row."""
+    return lambda book: book[sheet].append(values)
