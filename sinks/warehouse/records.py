@@ -130,6 +130,11 @@ def converter(column: Column):
     return lambda v: None if is_missing(v) else v
 
 
+#: Frames at least this long are converted column-wise by pandas (derived facts: thousands of rows);
+#: shorter ones (a workbook's sheet: tens of rows) value by value, cheaper than pandas' per-call cost.
+VECTOR_ROWS = 200
+
+
 def _fast_column(series: pd.Series, column: Column) -> list[Any] | None:
     """The column's values converted without a per-value call, when its dtype allows (else None).
 
@@ -164,8 +169,9 @@ def to_records(frame: pd.DataFrame, table: Table, constants: Mapping[str, Any] |
     constants = dict(constants or {})
     names = [c.name for c in table.columns if c.name in frame.columns and c.name not in constants]
     columns: list[list[Any]] = []
+    vectorise = len(frame) >= VECTOR_ROWS
     for name in names:
-        fast = _fast_column(frame[name], table.c[name])
+        fast = _fast_column(frame[name], table.c[name]) if vectorise else None
         if fast is not None:
             columns.append(fast)
             continue
