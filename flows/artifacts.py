@@ -8,7 +8,7 @@ from pathlib import Path
 from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
 
 from flows.intake import FileOutcome
-from sinks.feedback import LIST_HEADERS, SEVERITY_LABEL, VERDICT_LABEL
+from sinks.feedback import VERDICT_LABEL, table_rows
 
 COLUMNS = ("file_name", "unit_folder", "unit_code", "kind", "year", "month", "status", "verdict", "n_errors", "n_warnings",
            "feedback_xlsx")
@@ -26,9 +26,7 @@ def publish_problems(outcome: FileOutcome) -> None:
     if not (outcome.n_errors or outcome.n_warnings) or not outcome.feedback_json:
         return
     payload = json.loads(Path(outcome.feedback_json).read_text(encoding="utf-8"))
-    rows = [dict(zip(LIST_HEADERS, (i, SEVERITY_LABEL[p["severity"]], p["sheet"], p["row"], p["column"], p["cell"],
-                                    p["value"], p["message"], p["expected"])))
-            for i, p in enumerate(payload["problems"], start=1)]
+    rows = table_rows(payload["problems"])
     key = re.sub(r"[^a-z0-9-]+", "-", f"masalah-{Path(outcome.file_name).stem}".lower()).strip("-")
     create_table_artifact(table=rows, key=key,
                           description=f"{outcome.file_name}: {VERDICT_LABEL.get(outcome.verdict, outcome.verdict)}")

@@ -263,12 +263,14 @@ def feedback_json(result: ValidationResult, file_name: str | None = None) -> dic
 
 def problems_table_rows(result: ValidationResult) -> list[dict[str, Any]]:
     """One dict per problem with the list's Indonesian headers (for ``create_table_artifact``)."""
-    rows = []
-    for i, p in enumerate(_records(result), start=1):
-        values = (i, SEVERITY_LABEL[p["severity"]], p["sheet"], p["row"], p["column"], p["cell"], p["value"],
-                  p["message"], p["expected"])
-        rows.append(dict(zip(LIST_HEADERS, values)))
-    return rows
+    return table_rows(_records(result))
+
+
+def table_rows(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Problem records (as in ``feedback_json``) as dicts with the list's Indonesian headers."""
+    return [dict(zip(LIST_HEADERS, (i, SEVERITY_LABEL[p["severity"]], p["sheet"], p["row"], p["column"], p["cell"],
+                                    p["value"], p["message"], p["expected"])))
+            for i, p in enumerate(problems, start=1)]
 
 
 def problems_table_markdown(result: ValidationResult) -> str:
