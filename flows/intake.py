@@ -22,7 +22,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -152,12 +151,6 @@ def received_at(modified_at: object, tz: str) -> datetime:
 
 # ------------------------------------------------------------------------------- 1. prepare (worker)
 
-@lru_cache(maxsize=4)
-def reader_engine(url: str) -> Engine:
-    """A worker's engine: it only reads (the run's process migrates the warehouse and writes)."""
-    return db.make_engine(url)
-
-
 def prepare_chunk(chunk: Chunk) -> list[Prepared]:
     """Read, validate and write feedback for every file of a chunk; one ``Prepared`` per job, in order."""
     settings = chunk.settings
@@ -172,7 +165,7 @@ def prepare_chunk(chunk: Chunk) -> list[Prepared]:
             read_ok.append((job, read_workbook(job.path, max_bytes=max_bytes, content=job.content)))
         except Exception as error:  # noqa: BLE001 - one file's failure never stops the others
             failed[i] = failed_prepared(job, error)
-    with reader_engine(settings.warehouse_url).connect() as conn:
+    with db.worker_engine(settings.warehouse_url).connect() as conn:  # reads only
         contexts = validation_contexts(conn, read_ok, settings, chunk.today)
     results = _validate(list(zip([d for _, d in read_ok], contexts)))
     prepared = iter(_with_feedback(job, data, result, settings) for (job, data), result in zip(read_ok, results))

@@ -9,11 +9,9 @@ A report is never built from stale derived facts: the run derives pending unit-y
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy.engine import Engine
 
-from sakip import periods
 from sakip.settings import Settings
 from sinks.report import build
 from sinks.warehouse import db, derived, load
@@ -59,11 +57,6 @@ def report_jobs(engine: Engine, settings: Settings, year: int, quarter: int, uni
     return jobs
 
 
-@lru_cache(maxsize=4)
-def _engine(url: str) -> Engine:
-    return db.make_engine(url)
-
-
 def require_derived(engine: Engine, unit_code: str | None, year: int) -> None:
     """Refuse (``StaleData``, Indonesian) a report whose unit-year (or, national, any unit-year of the
     year) has raw facts newer than its derived facts: derive first (every run does)."""
@@ -76,7 +69,7 @@ def require_derived(engine: Engine, unit_code: str | None, year: int) -> None:
 
 def build_report(job: ReportJob) -> build.ReportResult:
     """Build (or reuse, when its data did not change) one report: Word + PDF + its ``report_version``."""
-    engine = _engine(job.settings.warehouse_url)
+    engine = db.worker_engine(job.settings.warehouse_url)
     require_derived(engine, job.unit_code, job.year)
     out = job.settings.out / "laporan"
     if job.unit_code is None:
@@ -96,8 +89,3 @@ def describe_report(result: build.ReportResult) -> str:
 def report_quarter_gaps(engine: Engine, unit_code: str, year: int, quarter: int) -> list[str]:
     """What a unit's quarter lacks to be reported (Indonesian; empty when complete)."""
     return build.quarter_gaps(engine, unit_code, year, quarter)
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    """"Triwulan II 2023": how a quarter is named to the operator."""
-    return f"{periods.quarter_label(quarter)} {year}"

@@ -142,6 +142,13 @@ def run_lock(engine: Engine, name: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@lru_cache(maxsize=8)
+def worker_engine(url: str) -> Engine:
+    """A worker process's engine for a URL, made once per process: workers neither migrate nor seed (the
+    run's process did when it opened the warehouse)."""
+    return make_engine(url)
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at ``migrations/`` (optionally bound to an open connection)."""
     cfg = Config()
