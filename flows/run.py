@@ -99,6 +99,11 @@ def first_seen(engine: Engine, settings: Settings, files: pd.DataFrame, now: dat
         by_path, on=files["path"].astype(str))
 
 
+def record_inbox(engine: Engine, settings: Settings) -> int:
+    """Record one listing of the whole inbox (nothing read): the inbox watcher's step; files it holds."""
+    return len(seen.record_listing(engine, scan_inbox(settings.inbox)))
+
+
 def touched_unit_years(outcomes: Iterable[intake.FileOutcome]) -> set[tuple[str, int]]:
     """Unit-years whose raw facts a run's loaded files changed."""
     return {(o.unit_code, o.year) for o in outcomes if o.status == "loaded" and o.unit_code and o.year is not None}

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
+from flows.run import record_inbox
 from sakip.settings import get_settings
-from sinks.warehouse import seen
 from sinks.warehouse.db import open_warehouse
-from sources.inbox import scan_inbox
-
-
-def record_inbox() -> int:
-    """One listing of the inbox recorded; how many files it holds."""
-    settings = get_settings()
-    return len(seen.record_listing(open_warehouse(settings.warehouse_url), scan_inbox(settings.inbox)))
 
 
 @flow(name="sakip-pantau-kotak-masuk", log_prints=True)
 def watch_inbox() -> int:
     """Record the inbox as it is now (when each file was first seen)."""
-    count = record_inbox()
+    settings = get_settings()
+    count = record_inbox(open_warehouse(settings.warehouse_url), settings)
     get_run_logger().info("kotak masuk: %d berkas tercatat", count)
     return count

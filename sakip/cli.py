@@ -338,9 +338,9 @@ def rescore(year: Annotated[int, typer.Option("--year")],
 @app.command()
 def watch() -> None:
     """Mencatat isi kotak masuk sekarang (kapan tiap berkas pertama terlihat); jalankan berkala, mis. tiap 10 menit."""
-    from flows.watch import record_inbox
+    from flows.run import record_inbox  # not flows.watch: the CLI runs without Prefect
 
-    typer.echo(f"Kotak masuk dicatat: {record_inbox()} berkas.")
+    typer.echo(f"Kotak masuk dicatat: {record_inbox(_engine(), get_settings())} berkas.")
 
 
 @db_app.command("upgrade")
