@@ -3,7 +3,7 @@
 - :func:`make_engine` is the one way to build an engine: on SQLite it turns foreign keys on and lets
   SQLAlchemy emit ``BEGIN`` itself (pysqlite's legacy mode would run SELECTs and DDL outside the
   transaction), so a load reads and writes one consistent snapshot.
-- :func:`upgrade` runs ``alembic upgrade head`` in process (no CLI, no ini file needed).
+- :func:`upgrade` runs ``alembic upgrade heads`` in process (no CLI, no ini file needed).
 - :func:`seed_dimensions` (idempotent) syncs the dimensions with ``reference/`` master data.
 - :func:`write_transaction` is the transaction a load runs in: ``BEGIN IMMEDIATE`` on SQLite and a
   per unit-year advisory lock on PostgreSQL, so two loads of the same unit-year never interleave
@@ -158,8 +158,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the warehouse to ``revision`` (default: the newest), in one transaction."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Migrate the warehouse to ``revision`` (default: the newest of every branch), in one transaction."""
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), revision)
 
