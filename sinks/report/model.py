@@ -176,7 +176,7 @@ class Document:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
     def tables(self) -> list[Table]:
-        """The tables in reading order (what ``extract.docx_tables`` gives back from the Word file)."""
+        """The tables in reading order (what ``tests/report/docx_read.docx_tables`` gives back from the Word file)."""
         return [b for b in self.blocks if isinstance(b, Table)]
 
     def texts(self) -> list[str]:

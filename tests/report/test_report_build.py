@@ -20,7 +20,7 @@ from sqlalchemy import MetaData
 from report_kupang import kupang_report_data
 from sinks.report.build import build_unit_report, quarter_complete, read_snapshot
 from sinks.report.data import load_report_data
-from sinks.report.extract import docx_paragraphs, docx_tables
+from docx_read import docx_paragraphs, docx_tables
 from sinks.warehouse.schema import report_version
 from report_kupang import REPORT_DATE
 

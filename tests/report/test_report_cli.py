@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import kupang
 from sakip.cli import app
-from sinks.report.extract import docx_paragraphs, docx_tables
+from docx_read import docx_paragraphs, docx_tables
 
 runner = CliRunner()
 

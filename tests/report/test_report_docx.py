@@ -18,7 +18,7 @@ from docx.shared import Cm, Emu, Pt
 from lxml import etree
 
 from sinks.report import docx_render
-from sinks.report.extract import docx_paragraphs, docx_tables
+from docx_read import docx_paragraphs, docx_tables
 from sinks.report.layout import fit_widths
 from sinks.report.model import Span, Table, runs
 

@@ -9,7 +9,7 @@ import pytest
 from sinks.report.criteria import policy_info
 from sinks.report.data import NationalData
 from sinks.report.docx_render import render_docx
-from sinks.report.extract import docx_tables
+from docx_read import docx_tables
 from sinks.report.national import national_report
 from sinks.report.pdf_render import render_pdf
 

@@ -18,7 +18,7 @@ from sakip.periods import ROMAN
 from sinks.report import idformat as fmt
 from sinks.report.criteria import policy_info
 from sinks.report.build import build_national_report, build_unit_report, quarter_complete
-from sinks.report.extract import docx_paragraphs, docx_tables
+from docx_read import docx_paragraphs, docx_tables
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Reading a generated Word report back: its tables as DataFrames (for tests and audits).
+"""Reading a generated Word report back: its tables as DataFrames (what the report tests assert on).
 
 ``docx_tables`` walks the document body's tables in order and resolves merged cells the way a reader
 sees them: a horizontally merged cell (``gridSpan``) repeats its text in every column it covers, a
