@@ -279,17 +279,35 @@ def _build_kupang(url: str, root: Path) -> None:
     db.open_warehouse.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def kupang_sqlite(tmp_path_factory: pytest.TempPathFactory) -> KupangWarehouse:
+    """The Kupang warehouse on SQLite, built once per session (per xdist worker)."""
+    root = tmp_path_factory.mktemp("kupang_sqlite")
+    url = f"sqlite:///{root / 'warehouse.sqlite'}"
+    _build_kupang(url, root)
+    return KupangWarehouse("sqlite", url, root / "inbox", root / "out")
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def kupang_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                  pg_databases: PostgresDatabases) -> KupangWarehouse:
     """The Kupang warehouse of a backend, built once per session (per xdist worker)."""
-    root = tmp_path_factory.mktemp(f"kupang_{request.param}")
     if request.param == "sqlite":
-        url = f"sqlite:///{root / 'warehouse.sqlite'}"
-    else:
-        url = pg_databases.create("sakip_kupang")
+        return request.getfixturevalue("kupang_sqlite")
+    root = tmp_path_factory.mktemp(f"kupang_{request.param}")
+    url = pg_databases.create("sakip_kupang")
     _build_kupang(url, root)
     return KupangWarehouse(request.param, url, root / "inbox", root / "out")
+
+
+@pytest.fixture
+def kupang_env(sakip_env: Path, kupang_sqlite: KupangWarehouse) -> Path:
+    """``sakip_env`` holding a private copy of the SQLite Kupang warehouse, its inbox and output: what
+    an operator has after ``sakip plan`` and the collections of January-June (for CLI tests)."""
+    shutil.copytree(kupang_sqlite.inbox, sakip_env / "inbox")
+    shutil.copytree(kupang_sqlite.out, sakip_env / "out")
+    copy_sqlite(Path(make_url(kupang_sqlite.url).database), sakip_env / "warehouse.sqlite")
+    return sakip_env
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""``sakip rescore`` (and the override guard) as an operator uses them, on a Kupang warehouse loaded by the CLI."""
+"""``sakip rescore`` (and the override guard) as an operator uses them, on a copy of the Kupang warehouse
+(plan and January-June loaded; the CLI's own collection is tested in tests/test_cli.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,6 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-import kupang
 from sakip.cli import app
 
 runner = CliRunner()
@@ -15,12 +15,8 @@ CAP120 = Path(__file__).resolve().parents[1] / "reference" / "policies" / "sakip
 
 
 @pytest.fixture
-def env(sakip_env: Path) -> Path:
-    kupang.write_kupang_inbox(sakip_env / "inbox")
-    assert runner.invoke(app, ["plan", "--year", "2023"]).exit_code == 0
-    for month in range(1, 7):
-        assert runner.invoke(app, ["collect", "--period", f"2023-{month:02d}"]).exit_code == 0
-    return sakip_env
+def env(kupang_env: Path) -> Path:
+    return kupang_env
 
 
 def _total(env: Path) -> tuple[float, str]:
