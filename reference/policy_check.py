@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from reference import master
 from reference.policy import (EXTENDS, INDEX_FILE, Band, BandScheme, PolicyFileError, ScoringPolicy,
                               read_policy_data, within)
+from reference.rounding import rounded_decimal
 
 ERROR, WARNING, NOTE = "KESALAHAN", "PERINGATAN", "CATATAN"
 Severity = Literal["KESALAHAN", "PERINGATAN", "CATATAN"]
@@ -58,8 +59,10 @@ def is_error(line: str) -> bool:
 
 
 def number(value: float, decimals: int = 2) -> str:
-    """A number as a planner reads it: ``80,00``."""
-    return f"{value:.{decimals}f}".replace(".", ",")
+    """A number as a planner reads it: ``80,00`` (rounded by ``reference.rounding``, as values are banded)."""
+    if not math.isfinite(value):
+        return str(value)
+    return f"{rounded_decimal(value, decimals):f}".replace(".", ",")
 
 
 # ------------------------------------------------------------------------------- pydantic errors

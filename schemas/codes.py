@@ -13,14 +13,14 @@ from typing import Literal
 
 import pandas as pd
 
-from reference import master
+from reference import master, values
 
 #: (sheet, canonical column) -> the allowed values as the contract spells them.
 ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("Sasaran", "perspective"): master.PERSPECTIVES,
     ("Indikator", "unit_of_measure"): ("persen", "indeks", "nilai", "jumlah"),
     ("Indikator", "polarity"): tuple(master.POLARITY),
-    ("Indikator", "is_iku"): ("Ya", "Tidak"),
+    ("Indikator", "is_iku"): (values.YES, values.NO),  # the one set of yes/no words
     ("Indikator", "pattern"): tuple(master.PATTERNS),
     ("Pagu", "expense_type"): tuple(master.EXPENSE_TYPES),
     ("RPD", "expense_type"): tuple(master.EXPENSE_TYPES),

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reference import master
+from reference import master, values
 from sakip import periods
 from schemas import contract
 from sinks.xlsx_text import set_text, text_row
@@ -160,7 +160,7 @@ SHEET_HELP: dict[tuple[str, str], str] = {
 INLINE_LISTS: dict[str, tuple[str, ...]] = {
     "perspective": master.PERSPECTIVES,
     "polarity": tuple(master.POLARITY),
-    "is_iku": ("Ya", "Tidak"),
+    "is_iku": (values.YES, values.NO),
     "pattern": tuple(master.PATTERNS),
     "unit_of_measure": ("persen", "indeks", "nilai", "jumlah"),
     "expense_type": tuple(master.EXPENSE_TYPES),

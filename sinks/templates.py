@@ -32,8 +32,8 @@ from schemas import contract
 from sinks.template_style import columns, decorate, identity_fields
 from sinks.xlsx_text import text_row
 
-#: Plan word of each catalogue measurement (flat, kumulatif, tahapan, akhir_tahun).
-PATTERN_OF_MEASUREMENT = {v: k for k, v in master.PATTERNS.items()}
+#: Plan word of each catalogue measurement (flat, kumulatif, tahapan, akhir_tahun): the one vocabulary.
+PATTERN_OF_MEASUREMENT = master.PATTERN_OF_MEASUREMENT
 #: Central units' governance plan: (sasaran, indicator) in plan order; ``None`` = the unit's own.
 CENTRAL_PLAN: tuple[tuple[str | None, str | None], ...] = (
     ("SAS-KEPUASAN", "IKU-IKM-LAYANAN-PUBLIK"),

@@ -12,7 +12,6 @@ never read as a number or a blank: infinity would reach every score computed fro
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -21,6 +20,7 @@ from numbers import Number
 import numpy as np
 import pandas as pd
 
+from reference.values import is_missing
 from schemas import contract
 
 _SPACES = r"[\s\u00a0\u2007\u202f]+"
@@ -156,10 +156,9 @@ def ambiguous_readings(text: str) -> tuple[float, float]:
 
 
 def is_blank(value: object) -> bool:
-    """True for an empty cell or a blank token (``-``, ``NA``, ``N/A`` ...)."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
+    """True for an empty cell (``reference.values.is_missing``: the one missing-value test) or a blank
+    token (``-``, ``NA``, ``N/A`` ..., ``contract.BLANK_TOKENS``)."""
+    if is_missing(value):
         return True
     if isinstance(value, str):
         folded = " ".join(value.replace("\u00a0", " ").split()).casefold()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from reference.values import is_yes
 from sakip.periods import quarter_end_month, quarter_of
 
 #: Keys of a reporting period, in order.
@@ -63,7 +64,7 @@ def weighted_mean(frame: pd.DataFrame, keys: Sequence[str], value: str, weight: 
 
 
 def as_bool(values: pd.Series) -> pd.Series:
-    """Truthy workbook words (Ya, ya, true, 1, True) → True; everything else → False."""
-    text = values.astype("string").str.strip().str.casefold()
-    return text.isin(["ya", "y", "true", "1", "1.0"]).fillna(False).astype(bool)
+    """Yes (``Ya`` in any case, a True boolean, 1) → True; everything else → False (``reference.values``:
+    the one set of yes/no words)."""
+    return is_yes(values)
 

@@ -14,14 +14,11 @@ from functools import cached_property
 import pandas as pd
 
 from reference import master
+from reference.rounding import below_target
 from sakip.periods import quarter_end_month
-from sinks.report import idformat as fmt
 from sinks.report.data import ReportData
 from sinks.report.provenance import used_submissions
 
-#: Plan-workbook and catalogue vocabularies of the measurement pattern -> one key.
-PATTERNS = {"flat": "flat", "monthly_flat": "flat", "kumulatif": "cumulative", "cumulative": "cumulative",
-            "tahapan": "stage", "stage_progress": "stage", "akhir_tahun": "year_end", "year_end": "year_end"}
 UNIT_TYPE_NAMES = {"balai_besar": "Balai Besar POM", "balai": "Balai POM", "loka": "Loka POM",
                    "pusat": "unit kerja pusat"}
 
@@ -111,19 +108,21 @@ def full_name(unit_name: str) -> str:
 
 def number_indicators(rows: pd.DataFrame) -> pd.DataFrame:
     """Sort by SK and indicator order; add ``sk_no`` (1..), ``ind_no`` within the SK, ``iku_no`` ("4.2"),
-    continuous ``no``, the pattern key, and ``meets``/``shortfall`` (on the capaian as displayed)."""
+    continuous ``no``, ``pattern_key`` (the catalogue measurement of the indicator's pattern,
+    ``reference.master.measurement_of``: monthly_flat, cumulative, stage_progress, year_end), and
+    ``meets``/``shortfall`` (``reference.rounding.below_target``: on the capaian as printed, the rule
+    the steward's Kendala warning uses)."""
     if rows.empty:
         return rows.assign(sk_no=[], ind_no=[], iku_no=[], no=[], pattern_key=[], meets=[], shortfall=[])
     rows = rows.sort_values(["sk_order", "indicator_order"]).reset_index(drop=True)
     sk_no = rows["sk_order"].rank(method="dense").astype(int)
     ind_no = rows.groupby("sk_code", sort=False).cumcount() + 1
     measured = rows["measured"].fillna(False).astype(bool) & rows["capaian_pct"].notna()
-    shown = rows["capaian_pct"].map(lambda v: float(fmt.round_half_up(v, 2)) if not fmt.is_missing(v) else None)
-    meets = measured & (shown.astype(float) >= 100)
+    meets = measured & ~below_target(rows["capaian_pct"])
     return rows.assign(
         sk_no=sk_no, ind_no=ind_no, iku_no=sk_no.astype(str) + "." + ind_no.astype(str),
         no=range(1, len(rows) + 1), measured=measured,
-        pattern_key=rows["pattern"].astype(str).str.casefold().map(PATTERNS).fillna("flat"),
+        pattern_key=master.measurement_of(rows["pattern"]).fillna("monthly_flat"),
         meets=meets, shortfall=measured & ~meets,
     )
 

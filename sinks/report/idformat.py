@@ -3,9 +3,11 @@
 Every figure the report prints goes through this module, so one rule holds everywhere:
 
 - thousands separator ``.``, decimal separator ``,`` (``30.215.555.000``, ``103,34``);
-- rounding is ROUND_HALF_UP on the decimal value the user would type (``103.335 -> 103,34``), as
-  Excel does, and happens here only, at display time; computations keep full precision;
-- a missing value (``None``, ``NaN``, ``pd.NA``) prints as ``na`` (``"N/A"`` unless told otherwise).
+- rounding is ``reference.rounding`` (the product's one rule, the one kriteria are banded with):
+  half up on the value reduced to 15 significant digits, as Excel does (``103.335 -> 103,34``,
+  ``99.99499999999999 -> 100,00``); it happens at display time, computations keep full precision;
+- a missing value (``reference.values.is_missing``: ``None``, ``NaN``, ``pd.NA``, blank text) prints as
+  ``na`` (``"N/A"`` unless told otherwise).
 
 ``terbilang`` spells whole rupiah amounts up to 999 triliun with the Indonesian *se-* forms
 (sepuluh, sebelas, seratus, seribu) and without them where the language has none (satu juta).
@@ -14,8 +16,9 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from reference import rounding, values
 from sakip.periods import month_name
 
 NA = "N/A"
@@ -26,25 +29,14 @@ _MAX_TERBILANG = 10**15 - 1
 
 
 def is_missing(value: object) -> bool:
-    """True for None, NaN, pd.NA/NaT and empty strings: "not measured / no value"."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(value != value)  # NaN, pd.NA raises TypeError in bool()
-    except TypeError:
-        return True
+    """True for None, NaN, pd.NA/NaT and blank text: "not measured / no value" (``reference.values``)."""
+    return values.is_missing(value)
 
 
 def round_half_up(value: float, decimals: int = 2) -> Decimal:
-    """``value`` rounded half up to ``decimals`` places, via its shortest decimal representation.
-
-    ``repr(float)`` is the decimal a user typed or a spreadsheet shows (``103.335``), so rounding
-    that string (not the binary float, which is 103.33499…) reproduces Excel's ROUND.
-    """
-    quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    """``value`` rounded half up to ``decimals`` places as an exact Decimal: ``reference.rounding``, the
+    rule kriteria are banded with (``99.99499999999999 -> Decimal('100.00')``)."""
+    return rounding.rounded_decimal(float(value), decimals)
 
 
 def _group_thousands(digits: str) -> str:

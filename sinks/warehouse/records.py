@@ -3,7 +3,7 @@
 One place for the Python <-> SQL value rules, so every load and every read agrees on them:
 missing values (``NaN``, ``NaT``, ``pd.NA``, ``None``) become NULL; whole floats become integers
 (a non-whole count is an error, never silently truncated); codes that pandas read as numbers
-(``51.0``) become their text (``"51"``); ``Ya``/``Tidak`` become booleans; timestamps are stored
+(``51.0``) become their text (``"51"``); ``Ya``/``Tidak`` become booleans (``reference.values``); timestamps are stored
 in UTC (a naive timestamp is taken as UTC).
 """
 from __future__ import annotations
@@ -19,37 +19,11 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Double, Float, Integer, 
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
-_TRUE = {"ya", "y", "yes", "true", "t", "1", "benar"}
-_FALSE = {"tidak", "t.", "no", "n", "false", "f", "0", "salah"}
+from reference import values
 
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, NaT, pd.NA and blank strings."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def to_bool(value: Any) -> bool | None:
-    if is_missing(value):
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, (float, np.floating)) and value in (0.0, 1.0):
-        return bool(value)
-    text = str(value).strip().casefold()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(f"not a yes/no value: {value!r}")
+# The missing-value test and the yes/no words are the product's one definition (reference.values).
+is_missing = values.is_missing
+to_bool = values.to_bool
 
 
 def to_int(value: Any) -> int | None:
