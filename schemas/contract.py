@@ -117,3 +117,77 @@ def header_of(kind: WorkbookKind, sheet: str, column: str, version: str | None =
         if spec.name == column:
             return spec.header
     raise KeyError(f"{kind}/{sheet} has no column {column!r}")
+
+
+# -- plausible values ---------------------------------------------------------------------------------
+# Every number of the contract is >= 0 where it is a realisation, a target, an amount or a count
+# (``value_negative`` in the sheet schemas). Above that, a value may be impossible (an error: the file is
+# rejected) or merely unusual (a warning: the file is accepted and the steward asked to check it). The
+# limits are the contract's, not a scoring year's choice: docs/decisions.md gives the reasons.
+
+@dataclass(frozen=True)
+class Plausible:
+    """The plausible values of a number >= 0: above ``limit`` impossible (error), above ``usual`` (when
+    given) unusual (warning)."""
+
+    limit: float
+    usual: float | None = None
+
+
+#: Indicator values (Realisasi, Target Tahunan, RAPK B01..B12) by Satuan. A stage-progress indicator's
+#: B01-B11 hold progress % (0-100) in any Satuan, within every limit below.
+MEASURE_RANGES: dict[str, Plausible] = {
+    "persen": Plausible(limit=1_000, usual=200),
+    "indeks": Plausible(limit=1_000, usual=100),
+    "nilai": Plausible(limit=1_000, usual=100),
+    "jumlah": Plausible(limit=1_000_000_000),
+}
+#: Indicator columns checked against their Satuan's range, per sheet.
+MEASURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Indikator": ("annual_target",),
+    "RAPK": MONTH_COLUMNS,
+    "Kinerja": ("realisasi",),
+}
+#: One rupiah cell: above ten trillion (about four times BPOM's whole annual budget) is impossible.
+AMOUNT_LIMIT_RP = 10_000_000_000_000
+#: One count cell (samples, facilities, Pembilang/Penyebut, output volume): above a billion (more than
+#: Indonesia's population) is impossible.
+COUNT_LIMIT = 1_000_000_000
+#: Other numbers checked against a fixed range: (sheet, canonical column) -> range.
+COLUMN_RANGES: dict[tuple[str, str], Plausible] = {
+    **{("Indikator", "allocation_rp"): Plausible(AMOUNT_LIMIT_RP)},
+    **{("Pagu", c): Plausible(AMOUNT_LIMIT_RP) for c in ("pagu_rp", "pagu_after_aa_rp")},
+    ("Pagu", "volume_target"): Plausible(COUNT_LIMIT),
+    **{("RPD", c): Plausible(AMOUNT_LIMIT_RP) for c in MONTH_COLUMNS},
+    ("Kinerja", "spent_cum_rp"): Plausible(AMOUNT_LIMIT_RP),
+    **{("Kinerja", c): Plausible(COUNT_LIMIT) for c in ("numerator", "denominator")},
+    ("Anggaran", "spent_month_rp"): Plausible(AMOUNT_LIMIT_RP),
+    ("Anggaran", "volume_cum"): Plausible(COUNT_LIMIT),
+    ("Anggaran", "progress_pct"): Plausible(limit=100),  # progress of an output: 100 % is done
+    **{("Sampling", c): Plausible(COUNT_LIMIT) for c in ("sampled", "tested", "ms", "tms")},
+    **{("Pemeriksaan", c): Plausible(COUNT_LIMIT) for c in ("inspected", "mk", "tmk")},
+}
+
+# -- text cells -----------------------------------------------------------------------------------------
+
+#: Longest text a cell may hold (characters, after spaces are collapsed), by canonical column or Identitas
+#: field; any other text or code cell by its kind of value (``TEXT_LIMITS_BY_DTYPE``). Excel allows 32 767
+#: characters; a hand-made file allows anything, and a 1 MB Kendala stalls the unit's report for minutes.
+#: The longest catalogue name is under 250 characters; Kendala and RTL of the seed reports under 1 000.
+TEXT_LIMITS: dict[str, int] = {
+    "kendala": 4_000,
+    "rtl": 4_000,
+    "revision_note": 2_000,
+    "indicator_name": 500,
+    "sk_name": 500,
+    "ro_name": 500,
+}
+TEXT_LIMITS_BY_DTYPE: dict[str, int] = {"code": 100, "text": 250}
+
+
+def text_limit(spec: ColumnSpec) -> int | None:
+    """The longest text a cell of a column (or an Identitas field) may hold; None for a number or date
+    column (a text there is no number or date, reported as such)."""
+    if spec.name in TEXT_LIMITS:
+        return TEXT_LIMITS[spec.name]
+    return TEXT_LIMITS_BY_DTYPE.get(spec.dtype)

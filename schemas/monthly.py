@@ -1,8 +1,9 @@
 """Pandera schemas of the monthly report workbook (Laporan Bulanan), one model per sheet.
 
 Same conventions as ``schemas.plan``: canonical columns plus ``_row``, ``strict``, ``coerce``, grain in
-``unique``, checks named by rule_id. Counts (samples, facilities) are whole numbers >= 0; amounts are
->= 0. Commodity and facility codes are resolved to master codes before validation, so the grain is
+``unique``, checks named by rule_id. Counts (samples, facilities) are whole numbers >= 0; amounts and
+realisations are >= 0 (their upper bounds are rules: ``schemas.rules.realisasi_implausible``,
+``amounts_implausible``). Commodity and facility codes are resolved to master codes before validation, so the grain is
 checked on codes (``Obat`` and ``OBAT`` are the same commodity).
 """
 from __future__ import annotations
@@ -37,7 +38,7 @@ class KinerjaSheet(_Sheet):
         name = "Kinerja"
         unique = ["indicator_code"]
 
-    @pa.check("numerator", "spent_cum_rp", name="value_negative")
+    @pa.check("realisasi", "numerator", "spent_cum_rp", name="value_negative")
     def value_negative(cls, values: pd.Series) -> pd.Series:
         return checks.non_negative(values)
 

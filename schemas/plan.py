@@ -61,7 +61,7 @@ class IndikatorSheet(_Sheet):
         name = "Indikator"
         unique = ["indicator_code"]
 
-    @pa.check("weight", "allocation_rp", name="value_negative")
+    @pa.check("weight", "annual_target", "allocation_rp", name="value_negative")
     def value_negative(cls, values: pd.Series) -> pd.Series:
         return checks.non_negative(values)
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reference import master
+from reference.rounding import below_target
 from sakip.periods import month_name
 from schemas import codes, contract
 from schemas.messages import fmt_number, fmt_rupiah
@@ -308,13 +309,14 @@ def cumulative_decrease(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame, pre
 
 def kendala_expected(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame, plan_rapk: pd.DataFrame,
                      month: int) -> pd.DataFrame:
-    """Where capaian < 100, Kendala and Rencana Tindak Lanjut are filled (warning at the first blank one)."""
+    """Where the capaian is below target (``reference.rounding.below_target``: below 100 as printed, the
+    report's definition), Kendala and Rencana Tindak Lanjut are filled (warning at the first blank one)."""
     polarity = _lookup(kinerja, plan_indikator, ["indicator_code"], "polarity")
     polarity = polarity.map(lambda p: master.POLARITY.get(p, p))
     target = _target_of_month(kinerja, plan_rapk, month)
     capaian = capaian_pct(kinerja["realisasi"], target, polarity)
     no_kendala, no_rtl = _blank(kinerja["kendala"]), _blank(kinerja["rtl"])
-    bad = kinerja[(capaian < 100 - _EPS) & (no_kendala | no_rtl)]
+    bad = kinerja[below_target(capaian) & (no_kendala | no_rtl)]
     column = np.where(no_kendala[bad.index], "kendala", "rtl")
     blank = np.where(no_kendala[bad.index] & no_rtl[bad.index], "Kendala dan Rencana Tindak Lanjut",
                      np.where(no_kendala[bad.index], "Kendala", "Rencana Tindak Lanjut"))
@@ -493,3 +495,97 @@ def late_revision_without_note(kind: str, identity: dict[str, Any], is_replaceme
         return none()
     return _identity_hit("late_revision_without_note", "revision_note", note,
                          period=_period_text(kind, identity.get("year"), identity.get("month")), deadline=deadline)
+
+
+# -- plausible values (``contract.MEASURE_RANGES``, ``contract.COLUMN_RANGES``) ------------------------
+# A value above its range's limit is impossible (``value_implausible``, error); above its usual bound,
+# unusual (``value_unusual``, warning). Negative values are the schemas' (``value_negative``).
+
+def _range_hits(sheet: str, rows: pd.DataFrame, column: str, values: pd.Series, limit: pd.Series,
+                usual: pd.Series, shown: Any, **fields: Any) -> pd.DataFrame:
+    """Hits of one number column against each row's limit and usual bound (NaN: no bound); ``shown``
+    formats a bound for the message (``fmt_number`` or ``fmt_rupiah``)."""
+    impossible = values > limit + _EPS
+    unusual = ~impossible & (values > usual + _EPS)
+    found = []
+    for rule_id, bad, bound in (("value_implausible", impossible, limit), ("value_unusual", unusual, usual)):
+        if bad.any():
+            picked = rows[bad]
+            found.append(hits(rule_id, sheet, picked, column, limit=bound[bad].map(shown),
+                              **{k: (v[bad] if isinstance(v, pd.Series) else v) for k, v in fields.items()}))
+    return pd.concat(found, ignore_index=True) if found else none()
+
+
+def _satuan(units: pd.Series) -> pd.Series:
+    """Satuan in its contract spelling (stripped, lower case); missing stays missing."""
+    return units.astype("string").str.strip().str.casefold().astype(object).where(units.notna(), None)
+
+
+def _indicator_ranges(sheet: str, frame: pd.DataFrame, units: pd.Series,
+                      skip: pd.Series | None = None) -> pd.DataFrame:
+    """The sheet's indicator columns (``contract.MEASURE_COLUMNS``) against each row's Satuan range; an
+    unknown Satuan is the schema's (or the plan's) problem, not a range's. ``skip``: rows left out."""
+    satuan = _satuan(units)
+    ranges = contract.MEASURE_RANGES
+    limit = satuan.map({k: r.limit for k, r in ranges.items()}).astype(float)
+    usual = satuan.map({k: r.usual for k, r in ranges.items() if r.usual is not None}).astype(float)
+    scope = (" untuk indikator '" + frame["indicator_code"].astype("string").fillna("") + "' bersatuan "
+             + satuan.astype("string").fillna("")).astype(object)
+    found = []
+    for column in (c for c in contract.MEASURE_COLUMNS[sheet] if c in frame.columns):
+        values = num(frame[column]) if skip is None else num(frame[column]).where(~skip)
+        found.append(_range_hits(sheet, frame, column, values, limit, usual, fmt_number, scope=scope))
+    found = [f for f in found if not f.empty]
+    return pd.concat(found, ignore_index=True) if found else none()
+
+
+def indicator_values_implausible(indikator: pd.DataFrame, rapk: pd.DataFrame | None) -> pd.DataFrame:
+    """Target Tahunan (Satuan of its own row) and RAPK B01..B12 (Satuan of the indicator in Indikator)
+    within the plausible range of their Satuan."""
+    found = [_indicator_ranges("Indikator", indikator, indikator["unit_of_measure"])]
+    if rapk is not None and not rapk.empty:
+        declared = indikator[indikator["indicator_code"].notna()]
+        declared = declared.drop_duplicates(_by_file(declared, ["indicator_code"]))
+        found.append(_indicator_ranges("RAPK", rapk, _lookup(rapk, declared, ["indicator_code"], "unit_of_measure")))
+    found = [f for f in found if not f.empty]
+    return pd.concat(found, ignore_index=True) if found else none()
+
+
+def realisasi_implausible(kinerja: pd.DataFrame, units_of_measure: pd.Series | pd.DataFrame) -> pd.DataFrame:
+    """Realisasi within the plausible range of its indicator's Satuan (``units_of_measure`` as in
+    ``ratio_mismatch``: the catalogue's Satuan, or the plan's Indikator rows).
+
+    A persen Realisasi given with Pembilang and Penyebut is left to the ratio rules, which bound it
+    already (Pembilang <= Penyebut, Realisasi = Pembilang / Penyebut x 100): one mistake, one message."""
+    if isinstance(units_of_measure, pd.DataFrame):
+        declared = units_of_measure.drop_duplicates(_by_file(units_of_measure, ["indicator_code"]))
+        unit = _lookup(kinerja, declared, ["indicator_code"], "unit_of_measure")
+    else:
+        unit = kinerja["indicator_code"].map(units_of_measure)
+    ratio = (_satuan(unit).eq("persen") & num(kinerja["numerator"]).notna()
+             & num(kinerja["denominator"]).notna())
+    return _indicator_ranges("Kinerja", kinerja, unit, skip=ratio)
+
+
+#: What a fixed range bounds, for the message ("... tidak mungkin untuk satu sel rupiah").
+_FIXED_SCOPES = {"rupiah": " untuk satu sel rupiah", "progress": " untuk progres (100 berarti selesai)",
+                 "count": " untuk sebuah hitungan"}
+
+
+def amounts_implausible(frames: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """Amounts, counts and progress within their fixed ranges (``contract.COLUMN_RANGES``), per sheet of
+    ``frames`` (a sheet None or absent is skipped)."""
+    found = []
+    for (sheet, column), bounds in contract.COLUMN_RANGES.items():
+        frame = frames.get(sheet)
+        if frame is None or frame.empty or column not in frame.columns:
+            continue
+        values = num(frame[column])
+        limit = pd.Series(float(bounds.limit), index=frame.index)
+        usual = pd.Series(np.nan if bounds.usual is None else float(bounds.usual), index=frame.index)
+        rupiah = column.endswith("_rp") or sheet == "RPD"
+        scope = _FIXED_SCOPES["rupiah" if rupiah else "progress" if column == "progress_pct" else "count"]
+        found.append(_range_hits(sheet, frame, column, values, limit, usual, fmt_rupiah if rupiah else fmt_number,
+                                 scope=scope))
+    found = [f for f in found if not f.empty]
+    return pd.concat(found, ignore_index=True) if found else none()

@@ -28,6 +28,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from reference import master
+from reference.values import is_missing
 from schemas import checks, codes, contract, rules
 from schemas.identity import IdentityInput, identity_failures_many
 from schemas.messages import RULES, fmt_number, fmt_rupiah, problem, problems_frame
@@ -306,7 +307,7 @@ def _duplicate_problems(rep: _Reporter, sheet: str, prepared: pd.DataFrame, keys
 
 # -- rules ------------------------------------------------------------------------------------------
 
-_PLAN_WORDS = {"pattern": {v: k for k, v in master.PATTERNS.items()},
+_PLAN_WORDS = {"pattern": master.PATTERN_OF_MEASUREMENT,
                "polarity": {v: k for k, v in master.POLARITY.items()}}
 
 
@@ -441,6 +442,11 @@ _PLAN_CALLS: list[_Call] = [
     (lambda f: f.has("Indikator"), _year,
      lambda s, g, year: rules.indicator_not_in_catalogue(s.of("Indikator", g), year)),
     (lambda f: f.has("Pagu"), _year, lambda s, g, year: rules.ro_not_in_catalogue(s.of("Pagu", g), year)),
+    (lambda f: f.has("Indikator"), _always,
+     lambda s, g, _: rules.indicator_values_implausible(s.of("Indikator", g), s.of("RAPK", g))),
+    (lambda f: True, _always,
+     lambda s, g, _: rules.amounts_implausible({sheet: s.of(sheet, g)
+                                                for sheet in contract.data_sheets(contract.PLAN)})),
 ]
 
 #: The monthly report's rules (against the plan on file and earlier months), in the order its problems
@@ -471,6 +477,12 @@ _MONTHLY_CALLS: list[_Call] = [
      lambda s, g, sources: rules.derived_indicator_mismatch(s.of("Kinerja", g), s.of("Sampling", g),
                                                             s.of("Pemeriksaan", g), s.of("sampling_before", g),
                                                             s.of("inspection_before", g), sources)),
+    (lambda f: f.has("Kinerja") and (f.planned("Indikator") or f.plan is None), lambda f: f.plan is None,
+     lambda s, g, catalogue: rules.realisasi_implausible(
+         s.of("Kinerja", g), _catalogue_units() if catalogue else s.of("plan Indikator", g))),
+    (lambda f: True, _always,
+     lambda s, g, _: rules.amounts_implausible({sheet: s.of(sheet, g)
+                                                for sheet in contract.data_sheets(contract.MONTHLY)})),
 ]
 
 
@@ -517,7 +529,10 @@ def _hit_problems(rep: _Reporter, hits: pd.DataFrame) -> list[dict]:
     """Rule hits -> problems (value as typed where the hit points at a cell)."""
     out = []
     for record in hits.to_dict("records"):
-        fields = {k: _whole(v) for k, v in record.items() if k not in rules.HIT_COLUMNS and not _missing(v)}
+        # A field missing here is a column of other rules' hits (the concat filled it); a text, even an
+        # empty one (a deadline left out of the sentence), is this rule's message field.
+        fields = {k: _whole(v) for k, v in record.items()
+                  if k not in rules.HIT_COLUMNS and (isinstance(v, str) or not _missing(v))}
         value = record.get("value")
         sheet, row, column = record["sheet"], record.get("row"), record.get("column")
         typed = _typed_at_row(rep, sheet, row, column)
@@ -533,11 +548,7 @@ def _whole(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+_missing = is_missing  # the one missing-value test (reference.values)
 
 
 def _typed_at_row(rep: _Reporter, sheet: str, row: Any, column: str | None) -> Any:

@@ -6,7 +6,9 @@ before reading; the zip's declared unpacked sizes (in total and per part), its p
 absence of macros before anything is parsed; and only the contract's sheets and columns are read.
 Headers are found in the first rows (title rows above are fine), printed headers are resolved
 through the column map of the workbook's template version, and every data row keeps its Excel row
-number in ``_row`` so any value can be pointed at as sheet + cell.
+number in ``_row`` so any value can be pointed at as sheet + cell. A text or code cell longer than its
+column's limit (``contract.text_limit``) is reported at its cell (``text_too_long``) and cut to the
+limit in the frames, so a pasted essay never travels further.
 
 Values come from python-calamine (a Rust reader: about 1 ms for a workbook's values, where openpyxl
 takes 20-40 ms, and 75-160 ms with the cell styles the percent check needs). Calamine gives cached
@@ -665,6 +667,47 @@ def _cell_problems(ctx: _Ctx, layout: _Layout, parsed: dict[str, tuple[np.ndarra
                                             column=spec.header, cell=cell, value=typed.iat[i]))
 
 
+def _length(value: Any) -> int:
+    """Characters of a text cell (0 for anything else)."""
+    return len(value) if isinstance(value, str) else 0
+
+
+_LENGTH = np.frompyfunc(_length, 1, 1)
+
+
+def _too_long(ctx: _Ctx, sheet: str, spec: contract.ColumnSpec, cell: str | None, row: int | None,
+              text: str, typed: Any, limit: int) -> dict:
+    """``text_too_long``: a text or code cell over its limit (``contract.text_limit``); an Identitas field
+    is named by its label (its column is ``Nilai``)."""
+    identity = sheet == contract.IDENTITY_SHEET
+    return problem("text_too_long", file=ctx.name, sheet=sheet, row=row, cell=cell, value=typed,
+                   column=contract.IDENTITY_HEADERS[1] if identity else spec.header,
+                   what=f"'{spec.header}'" if identity else f"di kolom '{spec.header}'",
+                   length=fmt_number(len(text)), limit=fmt_number(limit))
+
+
+def _text_problems(ctx: _Ctx, layout: _Layout, converted: dict[str, np.ndarray]) -> None:
+    """Report every text or code cell of a located sheet longer than its column's limit, column by column,
+    top to bottom, and cut it to the limit in ``converted``: a rejected file's pasted essay is not carried
+    through validation (the steward's value as typed stays in the typed frame for the message)."""
+    rows = layout.raw.index
+    for spec in layout.found:
+        limit = contract.text_limit(spec)
+        if limit is None or spec.name not in converted or not len(rows):
+            continue
+        values = converted[spec.name]
+        flagged = np.flatnonzero(_LENGTH(values).astype(int) > limit)
+        if not len(flagged):
+            continue
+        values = values.copy()
+        letter, typed = layout.letters[spec.name], layout.shown[spec.name]
+        for i in flagged:
+            ctx.problems.append(_too_long(ctx, layout.sheet, spec, f"{letter}{rows[i]}", int(rows[i]), values[i],
+                                          typed.iat[i], limit))
+            values[i] = values[i][:limit]
+        converted[spec.name] = values
+
+
 def _as_percent_points(raw: pd.Series, percent: pd.Series) -> pd.Series:
     """Numbers formatted as a percentage in percent points (0.7318 shown as 73,18% -> 73.18).
 
@@ -774,6 +817,7 @@ def _finish(ctx: _Ctx, data: WorkbookData, layout: _Layout,
     converted = _convert(raw, layout.found, {name: np.where(non_finite, np.nan, values)
                                              for name, (values, _, non_finite) in numbers.items()})
     _cell_problems(ctx, layout, numbers, {s.name: converted[s.name] for s in layout.found if s.dtype == "date"})
+    _text_problems(ctx, layout, converted)
     rows = index.to_numpy(dtype="int64")
     data.frames[sheet] = pd.DataFrame({"_row": rows} | {
         s.name: converted.get(s.name, np.full(len(rows), np.nan, dtype=object)) for s in layout.specs})
@@ -837,6 +881,11 @@ def _typed_identity(ctx: _Ctx, spec: contract.ColumnSpec, row: int | None, lette
     if spec.name == "template_version":
         return _version_text(value)
     text = _as_text(value)
+    limit = contract.text_limit(spec)
+    if isinstance(text, str) and limit is not None and len(text) > limit:
+        ctx.problems.append(_too_long(ctx, contract.IDENTITY_SHEET, spec, f"{letter}{row}" if row else None, row,
+                                      text, _as_typed(value), limit))
+        text = text[:limit]
     return text.upper() if spec.name == "unit_code" else text
 
 

@@ -3,11 +3,13 @@
 - :func:`make_engine` is the one way to build an engine: on SQLite it turns foreign keys on and lets
   SQLAlchemy emit ``BEGIN`` itself (pysqlite's legacy mode would run SELECTs and DDL outside the
   transaction), so a load reads and writes one consistent snapshot.
-- :func:`upgrade` runs ``alembic upgrade heads`` in process (no CLI, no ini file needed).
+- :func:`upgrade` runs ``alembic upgrade head`` in process (no CLI, no ini file needed).
 - :func:`seed_dimensions` (idempotent) syncs the dimensions with ``reference/`` master data.
 - :func:`write_transaction` is the transaction a load runs in: ``BEGIN IMMEDIATE`` on SQLite and a
   per unit-year advisory lock on PostgreSQL, so two loads of the same unit-year never interleave
-  their read-recompute-write.
+  their read-recompute-write. A lock another process holds longer than ``LOCK_TIMEOUT_S`` ends the
+  transaction (rolled back whole) with :class:`WarehouseBusy`, an Indonesian message for the operator;
+  the database's own error goes to the log.
 """
 from __future__ import annotations
 
@@ -24,8 +26,9 @@ from typing import Any
 import pandas as pd
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Table, bindparam, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import OperationalError
 
 from sakip import periods
 from sinks.warehouse import schema as s
@@ -37,6 +40,35 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 DEFAULT_YEARS = range(2019, 2031)
 #: Execution option read by the SQLite ``begin`` hook: the BEGIN mode ("DEFERRED" or "IMMEDIATE").
 SQLITE_BEGIN = "sakip_sqlite_begin"
+#: How long a writer waits for a lock another process holds before it gives up (SQLite's busy timeout,
+#: PostgreSQL's ``lock_timeout`` in a write transaction), in seconds.
+LOCK_TIMEOUT_S = 30
+#: PostgreSQL's SQLSTATE for a lock wait that ran out (``lock_not_available``).
+PG_LOCK_NOT_AVAILABLE = "55P03"
+
+
+class WarehouseBusy(RuntimeError):
+    """A write gave up waiting for a lock another process holds (Indonesian message for the operator).
+
+    Nothing of the transaction is stored: it was rolled back whole."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"gudang data sedang dikunci oleh proses lain lebih dari {LOCK_TIMEOUT_S} detik (mis. pengumpulan, "
+            "hitung ulang atau laporan yang sedang berjalan, atau alat lain yang menulis ke basis data); langkah "
+            "ini dibatalkan utuh dan tidak ada data yang tersimpan setengah. Tunggu proses lain selesai, lalu "
+            "jalankan ulang perintah yang sama (aman diulang). Rincian teknis ada di log.")
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """A database error saying a lock wait ran out: SQLite's ``database is locked`` (after the busy
+    timeout) or PostgreSQL's ``lock_not_available``."""
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
+        return True
+    return "database is locked" in str(original) or "database table is locked" in str(original)
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -58,7 +90,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_S * 1000}")
             if file_backed:  # readers (reports, BI) never block the writer; commits skip the fsync wait
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
@@ -88,17 +120,26 @@ def write_transaction(engine: Engine, lock: Sequence[object] | None = None,
     ``lock`` (e.g. ``("unit-year", unit_code, year)``) serialises writers of that key, ``locks``
     of several keys (deriving a batch of unit-years): PostgreSQL takes ``pg_advisory_xact_lock``
     for each, in one global order so two writers never wait on each other in a cycle; SQLite
-    starts with ``BEGIN IMMEDIATE`` (one writer at a time).
+    starts with ``BEGIN IMMEDIATE`` (one writer at a time). Waiting for a lock longer than
+    ``LOCK_TIMEOUT_S`` (a row, table or advisory lock on PostgreSQL, the database on SQLite) rolls the
+    transaction back and raises :class:`WarehouseBusy`; the database's error is logged.
     """
     keys = ([lock] if lock is not None else []) + list(locks)
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
-        with conn.begin():
-            if keys and conn.dialect.name == "postgresql":
-                for lock_id in sorted({_lock_id(*key) for key in keys}):
-                    conn.execute(select(func.pg_advisory_xact_lock(lock_id)))
-            yield conn
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'"))
+                    for lock_id in sorted({_lock_id(*key) for key in keys}):
+                        conn.execute(select(func.pg_advisory_xact_lock(lock_id)))
+                yield conn
+    except OperationalError as error:
+        if not is_lock_timeout(error):
+            raise
+        log.error("write transaction gave up waiting for a lock after %s s", LOCK_TIMEOUT_S, exc_info=error)
+        raise WarehouseBusy() from error
 
 
 @lru_cache(maxsize=8)
@@ -158,8 +199,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Migrate the warehouse to ``revision`` (default: the newest of every branch), in one transaction."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the warehouse to ``revision`` (default: the newest), in one transaction."""
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), revision)
 
