@@ -7,12 +7,14 @@ their inputs with one
 statement per table, runs each transform once per scoring policy over all of them
 (``transforms.derive``) and replaces their derived facts in one transaction per batch. ``rescore``
 derives given unit-years again under the policy in force now (or another file). The national
-reporting completeness is refreshed per year (:func:`refresh_reporting_status`).
+reporting completeness is refreshed per year (:func:`refresh_reporting_status`). The national figures
+(``sinks.warehouse.national``) of every year with a derived unit-year are derived again at the end.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,10 +24,12 @@ from reference.policy import ScoringPolicy, load_policy, policy_for, policy_year
 from sakip.settings import Settings
 from schemas.contract import PLAN
 from sinks.warehouse import db, derived, load, read
+from sinks.warehouse.national import refresh_national
 from transforms.completeness import year_status
 from transforms.derive import derive_by_policy
 
 UnitYear = tuple[str, int]
+LOG = logging.getLogger(__name__)
 #: Unit-years derived in one transaction (bounds memory on a many-year backfill; each unit-year is
 #: replaced whole either way).
 BATCH = 200
@@ -65,12 +69,49 @@ def policy_resolver(settings: Settings, policy_file: Path | str | None = None) -
 
 @dataclass(frozen=True)
 class Derived:
-    """What deriving did: the unit-years derived, the policy of each, and rows written per table."""
+    """What deriving did: the unit-years derived, the policy of each, and rows written per table.
+
+    ``waiting``: unit-years not derived because no scoring policy covers their year; their raw facts
+    are stored and they stay stale (``unit_year_state``) until the policy is added, when the next run
+    derives them (a report refuses them meanwhile)."""
 
     unit_years: tuple[UnitYear, ...]
     policy_ids: dict[UnitYear, str]
     rows: dict[str, int]
     rows_by_unit_year: dict[UnitYear, int]
+    waiting: tuple[UnitYear, ...] = field(default=())
+
+
+def waiting_message(settings: Settings, waiting: Sequence[UnitYear]) -> str:
+    """The operator's message (Indonesian) for unit-years waiting for a scoring policy."""
+    years = sorted({year for _, year in waiting})
+    pairs = ", ".join(f"{unit} {year}" for unit, year in sorted(waiting)[:10])
+    more = f" dan {len(waiting) - 10} lainnya" if len(waiting) > 10 else ""
+    return (f"Belum ada kebijakan penilaian untuk tahun {', '.join(map(str, years))} di "
+            f"{settings.policy_dir / 'index.yaml'}: data {pairs}{more} sudah disimpan dan diaudit, tetapi "
+            "capaian dan nilainya belum dihitung (laporan unit-tahun itu belum dapat dibuat). Tambahkan kebijakan "
+            "tahun tersebut (docs/policies.md); jalan berikutnya (pengumpulan, laporan, atau sakip rescore) "
+            "menghitungnya otomatis.")
+
+
+def _policies(settings: Settings, resolve: Callable[[str, int], ScoringPolicy], pairs: Sequence[UnitYear],
+              policy_file: Path | str | None) -> tuple[dict[UnitYear, ScoringPolicy], tuple[UnitYear, ...]]:
+    """Each pair's policy, and the pairs whose year no policy covers (they wait; see ``Derived``).
+
+    Only a year the index does not list waits: any other failure to load a policy (a broken file) is a
+    configuration error that stops the run."""
+    found: dict[UnitYear, ScoringPolicy] = {}
+    waiting: list[UnitYear] = []
+    covered: set[int] | None = None
+    for pair in pairs:
+        try:
+            found[pair] = resolve(*pair)
+        except KeyError:  # reference.policy: the index assigns no policy to the unit-year
+            covered = set(policy_years(settings.policy_dir)) if covered is None else covered
+            if policy_file is not None or pair[1] in covered:
+                raise
+            waiting.append(pair)
+    return found, tuple(waiting)
 
 
 def derive_unit_years(engine: Engine, settings: Settings, pairs: Iterable[UnitYear],
@@ -82,14 +123,20 @@ def derive_unit_years(engine: Engine, settings: Settings, pairs: Iterable[UnitYe
     run, derived facts replaced, ``derived_seq`` set to the ``raw_seq`` read - so a store of the same
     unit-year waits, and what is written always matches one state of the raw facts. A unit-year
     without a plan gets empty derived facts (there is nothing to score). ``progress(n)`` is called
-    with the number of unit-years finished after each batch."""
+    with the number of unit-years finished after each batch. A unit-year whose year has no scoring
+    policy is not derived: it waits (``Derived.waiting``), and the operator is told in the log."""
     resolve = policy_resolver(settings, policy_file)
-    wanted = sorted({(str(u), int(y)) for u, y in pairs})
+    found, waiting = _policies(settings, resolve, sorted({(str(u), int(y)) for u, y in pairs}), policy_file)
+    if waiting:
+        LOG.warning(waiting_message(settings, waiting))
+        if progress is not None:
+            progress(len(waiting))
+    wanted = sorted(found)
     policy_ids: dict[UnitYear, str] = {}
     rows: dict[str, int] = {}
     per_pair: dict[UnitYear, int] = dict.fromkeys(wanted, 0)
     for batch in derived.chunks(wanted, BATCH):
-        policies = {pair: resolve(*pair) for pair in batch}
+        policies = {pair: found[pair] for pair in batch}
         locks = [("unit-year", unit, year) for unit, year in batch]
         with db.write_transaction(engine, locks=locks) as conn:
             seqs = derived.raw_seqs(conn, batch)
@@ -104,7 +151,9 @@ def derive_unit_years(engine: Engine, settings: Settings, pairs: Iterable[UnitYe
                 per_pair[(str(unit), int(year))] += int(count)
         if progress is not None:
             progress(len(batch))
-    return Derived(tuple(wanted), policy_ids, rows, per_pair)
+    for year in sorted({year for _, year in wanted}):  # national figures follow their units, once per run
+        rows = {**rows, **{name: rows.get(name, 0) + n for name, n in refresh_national(engine, year).items()}}
+    return Derived(tuple(wanted), policy_ids, rows, per_pair, waiting)
 
 
 def pending_unit_years(engine: Engine, touched: Iterable[UnitYear] = ()) -> set[UnitYear]:

@@ -1,4 +1,4 @@
-"""Quarterly interim reports: every complete unit's report and the national roll-up, in parallel.
+"""Quarterly interim reports: every complete unit's report and the national "Dalam Angka" book, in parallel.
 
 Triggered by the event the collection flow emits when a quarter's third month has loaded, with a
 scheduled fallback after the quarter's deadline and a weekly re-check all year (``prefect.yaml``).

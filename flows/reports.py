@@ -1,7 +1,9 @@
 """Report jobs: which interim reports a run builds, and building one (in a worker).
 
 No Prefect here. A report run lists its jobs (every unit whose quarter is complete, the national
-roll-up, and every existing report whose data changed since it was built), then builds them in
+document — the quarter's "Kinerja BPOM Dalam Angka" book, built whether or not every unit has reported:
+a partial quarter names the units missing — and every existing report whose data changed since it was
+built), then builds them in
 parallel: each job is independent (its own unit, its own files, its own ``report_version`` row).
 A report is never built from stale derived facts: the run derives pending unit-years first
 (``flows.run``), and :func:`build_report` refuses a unit-year that is still stale.
@@ -23,7 +25,7 @@ class StaleData(RuntimeError):
 
 @dataclass(frozen=True)
 class ReportJob:
-    """One report to build: a unit's quarter (``unit_code``) or the national roll-up (None)."""
+    """One report to build: a unit's quarter (``unit_code``) or the national "Dalam Angka" book (None)."""
 
     year: int
     quarter: int
@@ -43,7 +45,7 @@ def units_with_complete_quarter(engine: Engine, year: int, quarter: int) -> list
 
 def report_jobs(engine: Engine, settings: Settings, year: int, quarter: int, units: list[str] | None = None,
                 national: bool = True, refresh_stale: bool = True) -> list[ReportJob]:
-    """The jobs of a report run: the quarter's complete units (or ``units``), the national roll-up, and
+    """The jobs of a report run: the quarter's complete units (or ``units``), the national book, and
     (unless units are named or ``refresh_stale`` is off) every existing report whose data changed."""
     codes = units if units is not None else units_with_complete_quarter(engine, year, quarter)
     jobs = [ReportJob(year, quarter, code, settings) for code in codes]

@@ -32,11 +32,17 @@ INDICATOR_BUDGET_COLUMNS = ["unit_code", "year", "month", "quarter", "level", "i
 TOTAL_CODE = "TOTAL"
 
 
+def realisation_pcts(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Realisation against pagu and against pagu setelah AA from the frame's summed amounts (the one
+    formula of both, for a line, a unit, a unit group or the country)."""
+    return {"realisation_pct": ratio_pct(frame["spent_cum_rp"], frame["pagu_rp"]),
+            "realisation_aa_pct": ratio_pct(frame["spent_cum_rp"], frame["pagu_after_aa_rp"])}
+
+
 def _percentages(frame: pd.DataFrame) -> pd.DataFrame:
     """Realisation vs pagu and pagu setelah AA, RPD deviation and volume % from the frame's amounts."""
     gap = (frame["spent_month_rp"] - frame["planned_month_rp"]).abs()
-    return frame.assign(realisation_pct=ratio_pct(frame["spent_cum_rp"], frame["pagu_rp"]),
-                        realisation_aa_pct=ratio_pct(frame["spent_cum_rp"], frame["pagu_after_aa_rp"]),
+    return frame.assign(**realisation_pcts(frame),
                         deviation_pct=ratio_pct(gap, frame["planned_month_rp"]),
                         volume_pct=ratio_pct(frame["volume_cum"], frame["volume_target"]))
 

@@ -20,7 +20,7 @@ import pandas as pd
 from reference import master
 from reference.policy import ScoringPolicy
 from transforms.budget import budget_by_indicator, budget_lines, budget_rollup
-from transforms.efficiency import efficiency
+from transforms.efficiency import efficiency, efficiency_by_sasaran
 from transforms.operations import TOTAL_CODE, inspection_totals, reconcile_indicators, sampling_totals
 from transforms.scoring import indicator_capaian, quarter_scores
 
@@ -54,13 +54,16 @@ def derive_unit_years(frames: Mapping[str, pd.DataFrame], policy: ScoringPolicy,
     f, ref = {name: frames[name] for name in INPUT_FRAMES}, dict(reference or master_frames())
     capaian = indicator_capaian(f["plan_indicator"], f["plan_target"], f["indicator_month"], policy, f["overrides"])
     lines = budget_lines(f["plan_budget"], f["plan_rpd"], f["budget_month"])
+    scores = quarter_scores(capaian, f["plan_sasaran"], policy)
+    indicator_efficiency = efficiency(capaian, f["plan_indicator"], policy)
     return {
         "fact_capaian_month": capaian,
-        "fact_score_quarter": quarter_scores(capaian, f["plan_sasaran"], policy),
+        "fact_score_quarter": scores,
         "fact_budget_line_month": lines,
         "fact_budget_rollup_month": pd.concat([budget_rollup(lines, lvl) for lvl in ROLLUP_LEVELS], ignore_index=True),
         "fact_budget_indicator_month": budget_by_indicator(capaian, f["plan_indicator"]),
-        "fact_efficiency_quarter": efficiency(capaian, f["plan_indicator"], policy),
+        "fact_efficiency_quarter": indicator_efficiency,
+        "fact_efficiency_sasaran_quarter": efficiency_by_sasaran(indicator_efficiency, scores, policy),
         "fact_sampling_ytd": pd.concat([sampling_totals(f["sampling"], by=["commodity", "method"]),
                                         sampling_totals(f["sampling"]).assign(commodity=TOTAL_CODE, method=TOTAL_CODE)],
                                        ignore_index=True),

@@ -5,6 +5,8 @@ input % = spending attributed to the indicator (cumulative at the quarter-end mo
 (1); TE = IE − SE; kategori from the policy's efficiency scheme on IE rounded half up (2 dp), the
 policy's NA label where the output is not measured (or nothing was spent, so IE is undefined).
 Unit total: output % = mean of the measured indicators' output %; input % = Σ spent / Σ allocation.
+Per sasaran (SK, the Sekretariat Utama's "Efisiensi Berdasarkan Sasaran"): input % = Σ spent / Σ allocation
+of the SK's indicators; output % = the SK's NPS from uncapped capaian; TE = (IE − SE) / SE.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from transforms.common import quarter_end_rows, ratio_pct
 EFFICIENCY_COLUMNS = ["unit_code", "year", "quarter", "sk_code", "indicator_code", "input_pagu_rp",
                       "input_realisasi_rp", "input_pct", "output_target", "output_realisasi", "output_pct",
                       "ie", "se", "te", "kategori"]
+SASARAN_EFFICIENCY_COLUMNS = ["unit_code", "year", "quarter", "sk_code", "input_pagu_rp", "input_realisasi_rp",
+                              "input_pct", "output_pct", "ie", "se", "te", "kategori"]
 TOTAL_CODE = "TOTAL"
 _QUARTER = ["unit_code", "year", "quarter"]
 
@@ -60,3 +64,24 @@ def efficiency(capaian: pd.DataFrame, plan_indicators: pd.DataFrame, policy: Sco
     indicators = _indicator_rows(capaian, plan_indicators)
     out = pd.concat([indicators, _total_rows(indicators)], ignore_index=True).sort_values(_QUARTER, kind="stable")
     return _index(out, policy)[EFFICIENCY_COLUMNS].reset_index(drop=True)
+
+
+def efficiency_by_sasaran(indicator_efficiency: pd.DataFrame, scores: pd.DataFrame,
+                          policy: ScoringPolicy) -> pd.DataFrame:
+    """Efficiency of every SK at every reported quarter end (domain item 8, per sasaran).
+
+    ``indicator_efficiency``: :func:`efficiency`'s output (its indicator rows are summed per SK: input
+    amounts); ``scores``: ``transforms.scoring.quarter_scores``' output (the SK's NPS from uncapped
+    capaian, ``value_raw_pct`` of level 'sasaran', is the output %). One row per unit × year × quarter ×
+    SK (``SASARAN_EFFICIENCY_COLUMNS``): input %, output %, IE = output % / input %, SE, TE = (IE − SE) / SE
+    and kategori as for an indicator. The unit's own line is :func:`efficiency`'s 'TOTAL' row.
+    """
+    ind = indicator_efficiency[(indicator_efficiency["indicator_code"] != TOTAL_CODE)
+                               & indicator_efficiency["sk_code"].notna()]
+    sums = ind.groupby([*_QUARTER, "sk_code"], as_index=False)[["input_pagu_rp", "input_realisasi_rp"]].sum(min_count=1)
+    nps = scores[scores["level"] == "sasaran"][[*_QUARTER, "item_code", "value_raw_pct"]].rename(
+        columns={"item_code": "sk_code", "value_raw_pct": "output_pct"})
+    frame = sums.merge(nps, how="left", on=[*_QUARTER, "sk_code"])
+    out = _index(frame, policy)
+    out = out.assign(te=(out["ie"] - out["se"]) / out["se"].where(out["se"] != 0))
+    return out[SASARAN_EFFICIENCY_COLUMNS].sort_values([*_QUARTER, "sk_code"]).reset_index(drop=True)

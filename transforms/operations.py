@@ -136,6 +136,18 @@ def inspection_totals(inspection: pd.DataFrame, by: Sequence[str] = ()) -> pd.Da
     return _totals(inspection, INSPECTION_COUNTS, by, "mk", "inspected")
 
 
+def sampling_failures(sampling: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """As :func:`sampling_totals`, with the failures instead: tms_pct = tms / tested × 100 this month,
+    tms_cum_pct year to date (the national book's TMS %, Tabel 1-2)."""
+    return _totals(sampling, SAMPLING_COUNTS, by, "tms", "tested")
+
+
+def inspection_failures(inspection: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """As :func:`inspection_totals`, with the failures instead: tmk_pct = tmk / inspected × 100 this
+    month, tmk_cum_pct year to date."""
+    return _totals(inspection, INSPECTION_COUNTS, by, "tmk", "inspected")
+
+
 def reconcile_indicators(realisations: pd.DataFrame, sampling: pd.DataFrame, inspection: pd.DataFrame,
                          derivations: pd.DataFrame, commodities: pd.DataFrame, facility_types: pd.DataFrame,
                          tolerance: float = AGREEMENT_TOLERANCE) -> pd.DataFrame:

@@ -120,3 +120,86 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], colours: Sequence[s
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, 0)))
     return _png(fig)
+
+
+def paired_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], str]],
+                ylabel: str, scale: float = 1.0, value_labels: Sequence[Sequence[str]] = ()) -> bytes:
+    """Vertical bars side by side per category (e.g. pagu against realisation per unit group).
+
+    ``series``: (legend label, values, colour) each; ``scale`` divides the axis ticks only (amounts in
+    rupiah shown in miliar); ``value_labels``: per series, the display text printed above each bar
+    (already formatted by the content builder), none when empty.
+    """
+    fig, ax = _figure(3.2)
+    n = max(len(series), 1)
+    width = 0.8 / n
+    tops = [0.0]
+    for i, (label, values, colour) in enumerate(series):
+        x = [c - 0.4 + width * (i + 0.5) for c in range(len(categories))]
+        heights = [0.0 if fmt.is_missing(v) else float(v) for v in values]
+        tops += heights
+        bars = ax.bar(x, heights, width=width * 0.92, color=_hex(colour), edgecolor="#404040", linewidth=0.4,
+                      label=label)
+        texts = value_labels[i] if i < len(value_labels) else ()
+        for bar, text in zip(bars, texts):
+            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=6.5, fontfamily=FONT)
+    ax.set_xticks(range(len(categories)), categories)
+    ax.set_ylim(0, max(tops) * 1.18 or 1.0)
+    ax.set_ylabel(ylabel, fontsize=SIZE, fontfamily=FONT)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v / scale, 0)))
+    ax.grid(axis="y", linewidth=0.3, color="#BFBFBF")
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(4, n), frameon=False, prop=LEGEND)
+    return _png(fig)
+
+
+def stacked_hbars(labels: Sequence[str], parts: Sequence[tuple[str, Sequence[float | None], str]],
+                  xlabel: str, totals: Sequence[str] = ()) -> bytes:
+    """Horizontal bars made of stacked parts (e.g. MS and TMS of the samples tested per commodity).
+
+    ``parts``: (legend label, values, colour) stacked left to right; ``totals``: the display text printed
+    at the end of each bar (the whole, as the warehouse gives it), none when empty.
+    """
+    fig, ax = _figure(0.42 * max(len(labels), 2) + 1.0)
+    y = list(range(len(labels)))[::-1]
+    left = [0.0] * len(labels)
+    for label, values, colour in parts:
+        widths = [0.0 if fmt.is_missing(v) else float(v) for v in values]
+        ax.barh(y, widths, left=left, color=_hex(colour), edgecolor="#404040", linewidth=0.4, label=label)
+        left = [a + b for a, b in zip(left, widths)]  # where the next part starts (drawing, not a figure shown)
+    for yi, end, text in zip(y, left, totals):
+        ax.annotate(text, (end, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7,
+                    fontfamily=FONT)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, max(left + [1.0]) * 1.18)
+    ax.set_xlabel(xlabel, fontsize=SIZE, fontfamily=FONT)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, 0)))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(parts), frameon=False, prop=LEGEND)
+    return _png(fig)
+
+
+def percent_lines(months: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], str]],
+                  ylabel: str) -> bytes:
+    """Percent lines by month (e.g. cumulative national realisation against pagu and against pagu setelah
+    AA), the last value of each line printed."""
+    fig, ax = _figure(2.9)
+    x = list(range(len(months)))
+    top = [100.0]
+    for label, values, colour in series:
+        ys = [float("nan") if fmt.is_missing(v) else float(v) for v in values]
+        top += [v for v in ys if v == v]
+        ax.plot(x, ys, marker="o", markersize=3.5, color=_hex(colour), linewidth=1.8, label=label)
+        shown = [(xi, v) for xi, v in zip(x, ys) if v == v]
+        if shown:
+            xi, v = shown[-1]
+            ax.annotate(fmt.pct(v), (xi, v), xytext=(4, 0), textcoords="offset points", ha="left", va="center",
+                        fontsize=7, fontfamily=FONT, color=_hex(colour))
+    ax.set_xticks(x, months)
+    ax.set_ylim(0, max(top) * 1.12)
+    ax.set_ylabel(ylabel, fontsize=SIZE, fontfamily=FONT)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, 0) + "%"))
+    ax.grid(axis="y", linewidth=0.3, color="#BFBFBF")
+    ax.legend(loc="upper left", frameon=False, prop=LEGEND)
+    return _png(fig)

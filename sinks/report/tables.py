@@ -207,6 +207,36 @@ def efficiency_table(title: str, eff: pd.DataFrame, ind: pd.DataFrame, with_sk: 
                  body_spans=body_spans, bold_rows=(len(body) - 1,) if not total.empty else (), font_size=7)
 
 
+def efficiency_sasaran_table(title: str, eff_sk: pd.DataFrame, eff: pd.DataFrame, sk: pd.DataFrame) -> Table:
+    """``No | Sasaran Kegiatan | Input T | R | % | Output % (NPS) | IE | SE | Kategori | TE`` per SK (v_efficiency_sasaran),
+    then the unit's TOTAL row of the indicator efficiency (``eff``); SKs numbered and ordered as in ``sk``."""
+    order = sk[["sk_code", "sk_no"]] if "sk_no" in sk.columns else sk.iloc[:0].assign(sk_no=None)[["sk_code", "sk_no"]]
+    rows = eff_sk.merge(order, on="sk_code", how="left")
+    rows = rows.assign(sk_no=rows["sk_no"].where(rows["sk_no"].notna(), rows["sk_order"])).sort_values(["sk_no", "sk_code"])
+    values = [[f"SK {n}" for n in rows["sk_no"]], [str(v) for v in rows["sk_name"]],
+              column(rows, "input_pagu_rp", fmt.integer), column(rows, "input_realisasi_rp", fmt.integer),
+              column(rows, "input_pct", fmt.number), column(rows, "output_pct", fmt.number),
+              column(rows, "ie", lambda v: fmt.number(v, na="NA")), column(rows, "se", fmt.plain),
+              [str(k) if not fmt.is_missing(k) else "NA" for k in rows["kategori"]],
+              column(rows, "te", lambda v: fmt.number(v, na="NA"))]
+    body = list(grid(values))
+    total = eff[eff["indicator_code"] == "TOTAL"]
+    if not total.empty:
+        t = total.iloc[0]
+        body.append(("TOTAL", "", fmt.integer(t["input_pagu_rp"]), fmt.integer(t["input_realisasi_rp"]),
+                     fmt.number(t["input_pct"]), fmt.number(t["output_pct"]), fmt.number(t["ie"], na="NA"),
+                     fmt.plain(t["se"]), str(t["kategori"]) if not fmt.is_missing(t["kategori"]) else "NA",
+                     fmt.number(t["te"], na="NA")))
+    header = (("No", "Sasaran Kegiatan", "Input", "", "", "Output", "IE", "SE", "Kategori", "TE"),
+              ("", "", "T (Rp)", "R (Rp)", "%", "% (NPS)", "", "", "", ""))
+    spans = (Span(0, 0, 2, 1), Span(0, 1, 2, 1), Span(0, 2, 1, 3)) + tuple(Span(0, c, 2, 1) for c in range(6, 10))
+    return Table(title=title, header=header, body=tuple(body),
+                 widths=(0.06, 0.32, 0.13, 0.13, 0.06, 0.08, 0.05, 0.04, 0.08, 0.05),
+                 align=("c", "l", "r", "r", "r", "r", "r", "r", "l", "r"), header_spans=spans,
+                 body_spans=(Span(len(body) - 1, 0, 1, 2),) if not total.empty else (),
+                 bold_rows=(len(body) - 1,) if not total.empty else (), font_size=7)
+
+
 def _persp_lookup(persp: pd.DataFrame) -> dict[str, dict]:
     """Perspective rows by item code and by name (case-insensitive)."""
     out: dict[str, dict] = {}
@@ -289,7 +319,7 @@ def rapk_table(title: str, plan: pd.DataFrame, ind: pd.DataFrame, pagu: object) 
     total = rows["allocation_rp"].sum(min_count=1)
     body.append(("Total", "") + ("",) * 12 + (fmt.integer(total),))
     note = ""
-    if not fmt.is_missing(pagu) and not fmt.is_missing(total) and round(float(total)) != round(float(pagu)):
+    if not fmt.is_missing(pagu) and not fmt.is_missing(total) and fmt.integer(total) != fmt.integer(pagu):
         note = (f"Jumlah anggaran per indikator ({fmt.rupiah(total)}) berbeda dengan pagu DIPA "
                 f"({fmt.rupiah(pagu)}); selisih {fmt.rupiah(float(total) - float(pagu))}.")
     header = (("No", "Indikator Kinerja") + tuple(f"B{m:02d}" for m in range(1, 13)) + ("Anggaran (Rp)",),)

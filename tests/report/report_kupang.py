@@ -216,6 +216,26 @@ def efficiency() -> pd.DataFrame:
     return pd.concat([rows, total], ignore_index=True)
 
 
+def efficiency_sasaran() -> pd.DataFrame:
+    """v_efficiency_sasaran of TW II. The fixture has no efficiency per SK: made up here from its indicator rows
+    (allocation and spending summed per SK) and each SK's NPS from uncapped capaian (``scores``)."""
+    eff = efficiency()
+    sums = eff[eff["indicator_code"] != "TOTAL"].groupby("sk_code", as_index=False)[
+        ["input_pagu_rp", "input_realisasi_rp"]].sum()
+    sc = scores()
+    nps = sc[(sc["year"] == YEAR) & (sc["quarter"] == 2) & (sc["level"] == "sasaran")][["item_code", "value_raw_pct"]]
+    names = plan()[["sk_code", "sk_name", "sk_order", "perspective"]].drop_duplicates("sk_code")
+    rows = sums.merge(nps, left_on="sk_code", right_on="item_code", how="left").merge(names, on="sk_code", how="left")
+    input_pct = rows["input_realisasi_rp"] / rows["input_pagu_rp"] * 100
+    ie = rows["value_raw_pct"] / input_pct
+    return pd.DataFrame({
+        "unit_code": UNIT, "unit_name": "Balai POM di Kupang", "year": YEAR, "quarter": 2, "sk_code": rows["sk_code"],
+        "sk_name": rows["sk_name"], "sk_order": rows["sk_order"], "perspective": rows["perspective"],
+        "input_pagu_rp": rows["input_pagu_rp"], "input_realisasi_rp": rows["input_realisasi_rp"],
+        "input_pct": input_pct, "output_pct": rows["value_raw_pct"], "ie": ie, "se": 1.0, "te": ie - 1.0,
+        "kategori": np.where(ie.isna(), "NA", np.where(ie >= 1, "Efisien", "Tidak Efisien"))})
+
+
 def plan() -> pd.DataFrame:
     ind = indicators()
     ramp = ind["pattern"].isin(["kumulatif", "tahapan"])
@@ -262,4 +282,5 @@ def kupang_report_data() -> ReportData:
         unit_code=UNIT, year=YEAR, quarter=QUARTER, header=header(), plan=plan(), capaian=capaian(), scores=scores(),
         budget_ro=budget_ro(), budget_expense=budget_expense(), budget_unit=budget_unit(), rpd=rpd(),
         efficiency=efficiency(), submissions=submissions(), policy=policy_info(UNIT, YEAR, "sakip_2023"),
+        efficiency_sasaran=efficiency_sasaran(),
     )

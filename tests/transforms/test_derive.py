@@ -15,7 +15,7 @@ from transforms.derive import INPUT_FRAMES, derive_by_policy, derive_unit_year, 
 
 TABLES = {"fact_capaian_month", "fact_score_quarter", "fact_budget_line_month", "fact_budget_rollup_month",
           "fact_budget_indicator_month", "fact_efficiency_quarter", "fact_reconciliation_month", "fact_sampling_ytd",
-          "fact_inspection_ytd"}
+          "fact_inspection_ytd", "fact_efficiency_sasaran_quarter"}
 POLICY = policy_for(k.UNIT, k.YEAR)
 CAP120 = load_policy(POLICY_DIR / "sakip_2023_cap120.yaml")
 OTHER = "LOKA-BMS"

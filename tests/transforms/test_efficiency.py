@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from reference.policy import policy_for
-from transforms.efficiency import EFFICIENCY_COLUMNS, efficiency
+from transforms.efficiency import EFFICIENCY_COLUMNS, SASARAN_EFFICIENCY_COLUMNS, efficiency, efficiency_by_sasaran
 
 NAN = float("nan")
 POLICY = policy_for("BPOM-KPG", 2023)
@@ -79,3 +79,35 @@ def test_total_uses_measured_outputs_and_all_spending(rows):
     assert total["input_pct"] == pytest.approx(35.0)
     assert total["output_pct"] == pytest.approx((150 + 49.8 + 80) / 3)
     assert total["ie"] == pytest.approx(total["output_pct"] / 35.0) and total["se"] == 1.0
+
+
+def _scores(rows) -> pd.DataFrame:
+    """rows: (quarter, level, item_code, value_raw_pct) of quarter_scores' output."""
+    frame = pd.DataFrame(rows, columns=["quarter", "level", "item_code", "value_raw_pct"])
+    return frame.assign(unit_code="U1", year=2023)
+
+
+def test_efficiency_per_sasaran_sums_its_indicators_and_takes_the_nps():
+    capaian = pd.concat([_capaian([("A", 6, 100.0, 150.0, 150.0, 500.0), ("B", 6, 100.0, 49.8, 49.8, 300.0)]),
+                         _capaian([("C", 6, 100.0, 80.0, 80.0, 100.0)]).assign(sk_code="S2")], ignore_index=True)
+    indicators = efficiency(capaian, PLAN, POLICY)
+    scores = _scores([(2, "sasaran", "S1", 99.9), (2, "sasaran", "S2", 80.0), (2, "indicator", "A", 150.0),
+                      (2, "total", "TOTAL", 89.95)])
+    out = efficiency_by_sasaran(indicators, scores, POLICY)
+    assert list(out.columns) == SASARAN_EFFICIENCY_COLUMNS and out["sk_code"].tolist() == ["S1", "S2"]
+    out = out.set_index("sk_code")
+    s1 = out.loc["S1"]  # A + B: spent 800 of 2000 -> input 40 %; output = the SK's NPS 99,9
+    assert (s1["input_pagu_rp"], s1["input_realisasi_rp"], s1["input_pct"]) == (2000.0, 800.0, pytest.approx(40.0))
+    assert s1["output_pct"] == 99.9 and s1["ie"] == pytest.approx(99.9 / 40)
+    assert s1["te"] == pytest.approx((99.9 / 40 - 1) / 1) and s1["kategori"] == "Efisien"
+    s2 = out.loc["S2"]  # C: spent 100 of 1000 -> input 10 %, NPS 80 -> IE 8
+    assert (s2["input_pct"], s2["ie"]) == (pytest.approx(10.0), pytest.approx(8.0))
+
+
+def test_efficiency_per_sasaran_without_nps_or_spending_is_na():
+    capaian = _capaian([("A", 6, 100.0, 150.0, 150.0, 0.0), ("B", 9, NAN, NAN, NAN, 200.0)])
+    indicators = efficiency(capaian, PLAN, POLICY)
+    scores = _scores([(2, "sasaran", "S1", 150.0), (3, "sasaran", "S1", NAN)])
+    out = efficiency_by_sasaran(indicators, scores, POLICY).set_index("quarter")
+    assert out.loc[2, "input_pct"] == 0.0 and np.isnan(out.loc[2, "ie"]) and out.loc[2, "kategori"] == "NA"
+    assert np.isnan(out.loc[3, "output_pct"]) and out.loc[3, "kategori"] == "NA"
