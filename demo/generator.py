@@ -23,7 +23,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from demo.manifest import FileRecord, Manifest, PlantedMistake
-from demo.mistakes import KINDS, PLAN_KINDS, Plant, Where, cell_of, fixed, plant
+from demo.mistakes import (KINDS, OUTLIER_FIRST_MONTH, OUTLIER_KINDS, PLAN_KINDS, Plant, Where, cell_of, fixed, plant,
+                           plant_outlier)
 from demo.rng import stream
 from demo.unit_year import Content, UnitYear, unit_year
 from reference import master
@@ -35,8 +36,8 @@ MANIFEST_NAME = "_manifest.json"
 MONTHLY_KINDS = tuple(KINDS)
 #: Told ``(units done, units in the run)`` in the calling process: once with 0, then after each unit.
 Progress = Callable[[int, int], None]
-#: What one unit adds to the manifest: its files and its planted mistakes.
-UnitResult = tuple[list[FileRecord], list[PlantedMistake]]
+#: What one unit adds to the manifest: its files, its planted mistakes and its planted outliers.
+UnitResult = tuple[list[FileRecord], list[PlantedMistake], list[PlantedMistake]]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Job:
     mistake_rate: float
     months: tuple[int, ...]
     fix_rejected: bool
+    #: share of units with one outlier planted in an otherwise clean month (``demo.mistakes.OUTLIER_KINDS``)
+    outlier_rate: float = 0.0
 
 
 def _sent_at(day: date, minute: int = 0) -> float:
@@ -68,7 +71,7 @@ def _rel(path: Path, out: Path) -> str:
 
 def _mistake(found: Plant, kind: contract.WorkbookKind, file: str, unit: str, month: int | None,
              original: str | None = None) -> PlantedMistake:
-    spec = KINDS[found.kind]
+    spec = KINDS[found.kind] if found.kind in KINDS else OUTLIER_KINDS[found.kind]
     cell, row = cell_of(kind, found.sheet, found.column, found.position)
     header = None
     if found.column is not None:
@@ -157,20 +160,54 @@ def _write_month(uy: UnitYear, job: Job, month: int, found: Plant | None,
     return records, mistakes
 
 
+def _outlier_plant(uy: UnitYear, job: Job, planted: dict[int, Plant | None]) -> tuple[int, Plant] | None:
+    """The month and outlier planted in this unit's year, if any: drawn from its own stream, in a month
+    from ``OUTLIER_FIRST_MONTH`` on that has no planted mistake (the file is otherwise clean)."""
+    rng = stream(job.seed, job.year, uy.unit_code, "outliers")
+    if rng.random() >= job.outlier_rate:
+        return None
+    months = [m for m in job.months if m >= OUTLIER_FIRST_MONTH and planted.get(m) is None]
+    if not months:
+        return None
+    month = int(rng.choice(months))
+    found = plant_outlier(uy.months[month], Where(uy, month), rng)
+    return (month, found) if found is not None else None
+
+
+def _write_outlier_month(uy: UnitYear, job: Job, month: int, found: Plant,
+                         choices: dict) -> tuple[list[FileRecord], list[PlantedMistake]]:
+    """An otherwise clean month with an outlier: accepted with the ``outlier`` warning."""
+    path = job.out / uy.unit_code / template_name(uy.unit_code, job.year, month)
+    sent = found.content.identity["sent_date"]
+    _write(found.content, path, sent, choices)
+    file = _rel(path, job.out)
+    record = FileRecord(file, uy.unit_code, contract.MONTHLY, month, sent.isoformat(), "accepted_with_warnings",
+                        expected_warnings=("outlier",))
+    return [record], [_mistake(found, contract.MONTHLY, file, uy.unit_code, month)]
+
+
 def write_unit(job: Job) -> UnitResult:
     """Generate and write one unit's plan and monthly reports; return its manifest entries."""
     uy = unit_year(job.unit_code, job.year, job.seed)
     records, mistakes = _write_plan(uy, job)
+    outliers: list[PlantedMistake] = []
     plan = uy.plan.frames
     choices = {"indicator_code": plan["Indikator"]["indicator_code"].tolist(),
                "ro_code": plan["Pagu"]["ro_code"].tolist()}
-    for month, found in _month_plants(uy, job).items():
+    planted = _month_plants(uy, job)
+    outlier = _outlier_plant(uy, job, planted)
+    for month, found in planted.items():
         if month not in job.months:
+            continue
+        if outlier is not None and month == outlier[0]:
+            more_records, more_outliers = _write_outlier_month(uy, job, month, outlier[1], choices)
+            records += more_records
+            outliers += more_outliers
             continue
         more_records, more_mistakes = _write_month(uy, job, month, found, choices)
         records += more_records
         mistakes += more_mistakes
-    return records, mistakes
+    return records, mistakes, outliers
 
 
 def _remove_previous_run(out: Path) -> None:
@@ -249,6 +286,7 @@ def generate_year(
     workers: int | None = None,
     fix_rejected: bool = True,
     progress: Progress | None = None,
+    outlier_rate: float = 0.1,
 ) -> Manifest:
     """Write a demo inbox for ``year`` under ``out`` and return (and write) its manifest.
 
@@ -259,7 +297,9 @@ def generate_year(
     resubmission (``…_rev1.xlsx``), as stewards do, so later months do not inherit gaps.
     ``progress(done, total)`` is called in this process with 0 before the first unit and after each
     unit is written, so a CLI can draw a bar; the files and the manifest (apart from ``seconds``) do
-    not depend on ``workers``.
+    not depend on ``workers``. ``outlier_rate`` is the share of units given one outlier (a realisation
+    ten times its history, a year's samples in one month) in an otherwise clean month from July on:
+    the file is accepted with an ``outlier`` warning; the manifest lists them in ``outliers``.
     """
     started = time.perf_counter()
     out = Path(out)
@@ -270,16 +310,17 @@ def generate_year(
         raise KeyError(f"units not in the master data: {', '.join(unknown)}")
     workers = _worker_count(workers, len(codes))
     _remove_previous_run(out)
-    jobs = [Job(code, year, out, seed, mistake_rate, tuple(months), fix_rejected) for code in codes]
+    jobs = [Job(code, year, out, seed, mistake_rate, tuple(months), fix_rejected, outlier_rate) for code in codes]
     progress(0, len(jobs))
     if workers == 1:
         results = _write_units_here(jobs, progress)
     else:
         results = _write_units_in_pool(jobs, workers, progress)
     manifest = Manifest(year, seed, mistake_rate, contract.current_version(), codes, list(months))
-    for records, mistakes in results:
+    for records, mistakes, outliers in results:
         manifest.files.extend(records)
         manifest.mistakes.extend(mistakes)
+        manifest.outliers.extend(outliers)
     manifest.seconds = round(time.perf_counter() - started, 1)
     out.mkdir(parents=True, exist_ok=True)
     manifest.write(out / MANIFEST_NAME)

@@ -75,6 +75,8 @@ class Manifest:
     months: list[int]
     files: list[FileRecord] = field(default_factory=list)
     mistakes: list[PlantedMistake] = field(default_factory=list)
+    #: outliers planted in otherwise clean files (rule ``outlier``, a warning: accepted with warnings)
+    outliers: list[PlantedMistake] = field(default_factory=list)
     seconds: float | None = None
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -85,13 +87,16 @@ class Manifest:
         kinds: dict[str, int] = {}
         for mistake in self.mistakes:
             kinds[mistake.kind] = kinds.get(mistake.kind, 0) + 1
-        return {"files": verdicts, "mistakes": dict(sorted(kinds.items()))}
+        outliers: dict[str, int] = {}
+        for outlier in self.outliers:
+            outliers[outlier.kind] = outliers.get(outlier.kind, 0) + 1
+        return {"files": verdicts, "mistakes": dict(sorted(kinds.items())), "outliers": dict(sorted(outliers.items()))}
 
     def summary(self) -> str:
         """One Indonesian line for the CLI: files, units, planted mistakes, expected rejections."""
         rejected = sum(r.expected == "rejected" for r in self.files)
         text = (f"{len(self.files)} file, {len(self.units)} unit, {len(self.mistakes)} kesalahan ditanam, "
-                f"{rejected} file seharusnya ditolak")
+                f"{len(self.outliers)} pencilan ditanam, {rejected} file seharusnya ditolak")
         return text + (f", {self.seconds:.0f} detik" if self.seconds is not None else "")
 
     def to_dict(self) -> dict:
@@ -111,4 +116,5 @@ class Manifest:
         data.pop("counts", None)
         files = [FileRecord(**{**f, "expected_warnings": tuple(f["expected_warnings"])}) for f in data.pop("files")]
         mistakes = [PlantedMistake(**{**m, "also": tuple(m["also"])}) for m in data.pop("mistakes")]
-        return cls(**data, files=files, mistakes=mistakes)
+        outliers = [PlantedMistake(**{**m, "also": tuple(m["also"])}) for m in data.pop("outliers", [])]
+        return cls(**data, files=files, mistakes=mistakes, outliers=outliers)

@@ -353,6 +353,67 @@ PLANTERS: dict[str, Callable[[Content, Where, np.random.Generator], Plant | None
 }
 
 
+# ------------------------------------------------------------------------------------------ outliers
+#: Outliers planted in otherwise clean monthly files: values every rule accepts but the unit's own history
+#: does not (``transforms.outliers``). Not steward mistakes of ``KINDS`` (they are planted apart, in other
+#: files, and listed apart in the manifest); the file is accepted with an ``outlier`` warning.
+OUTLIER_KINDS: dict[str, Kind] = {
+    "realisation_x10": Kind("outlier", "warning", False),
+    "samples_of_a_year": Kind("outlier", "warning", False),
+}
+#: The first month an outlier is planted in: months enough before it for the history to judge it.
+OUTLIER_FIRST_MONTH = 7
+
+
+def realisation_x10(c: Content, w: Where, rng: np.random.Generator) -> Plant | None:
+    """A flat indicator's realisation typed ten times too large (no Pembilang/Penyebut to contradict it,
+    not an indicator defined from the counts): every rule passes, the history does not."""
+    kin = _kinerja_facts(c, w)
+    i = _pick(rng, (kin["pattern"] == "flat") & kin["numerator"].isna() & ~kin["derived"] & (kin["realisasi"] > 0))
+    if i is None:
+        return None
+    value = round(float(kin.at[i, "realisasi"]) * 10, 2)
+    return Plant("realisation_x10", _set(c, "Kinerja", i, "realisasi", value), "Kinerja", "realisasi", i,
+                 f"{value}", f"Realisasi {kin.at[i, 'indicator_code']} {kin.at[i, 'realisasi']} ditulis {value} (x10).")
+
+
+def samples_of_a_year(c: Content, w: Where, rng: np.random.Generator) -> Plant | None:
+    """The year's samples of a commodity and method typed as this month's Jumlah Sampel (Diuji, MS, TMS as
+    they were, so the indicators defined from the counts still agree): the row whose year stands out most
+    against its earlier months."""
+    frame = c.frames["Sampling"]
+    if frame.empty or w.month is None:
+        return None
+    months = w.year_data.months
+    year = pd.concat([months[m].frames["Sampling"] for m in months]).groupby(["commodity", "method"])["sampled"].sum()
+    earlier = [months[m].frames["Sampling"] for m in months if m < w.month]
+    before = pd.concat(earlier).groupby(["commodity", "method"])["sampled"].max() if earlier else pd.Series(dtype=float)
+    keys = pd.MultiIndex.from_frame(frame[["commodity", "method"]])
+    ratio = pd.Series(year.reindex(keys).to_numpy() / before.reindex(keys).to_numpy(), index=frame.index)
+    if ratio.dropna().empty:
+        return None
+    i = int(ratio.idxmax())
+    total = int(year.reindex(keys).to_numpy()[i])
+    return Plant("samples_of_a_year", _set(c, "Sampling", i, "sampled", total), "Sampling", "sampled", i, str(total),
+                 f"Jumlah sampel {frame.at[i, 'commodity']} {frame.at[i, 'method']} setahun ({total}) diisi di bulan ini "
+                 f"(seharusnya {int(frame.at[i, 'sampled'])}).")
+
+
+OUTLIER_PLANTERS: dict[str, Callable[[Content, Where, np.random.Generator], Plant | None]] = {
+    "realisation_x10": realisation_x10,
+    "samples_of_a_year": samples_of_a_year,
+}
+
+
+def plant_outlier(content: Content, where: Where, rng: np.random.Generator) -> Plant | None:
+    """Plant the first outlier kind (in a random order) that fits the file; None when none fits."""
+    for kind in rng.permutation(np.array(sorted(OUTLIER_KINDS))):
+        found = OUTLIER_PLANTERS[str(kind)](content, where, rng)
+        if found is not None:
+            return found
+    return None
+
+
 def plant(content: Content, where: Where, rng: np.random.Generator, kinds: tuple[str, ...]) -> Plant | None:
     """Plant the first kind (in a random order) that fits the file; None when none fits."""
     for kind in rng.permutation(np.array(kinds)):

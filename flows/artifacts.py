@@ -21,12 +21,15 @@ def publish_verdicts(outcomes: list[FileOutcome], key: str, description: str) ->
 
 
 def publish_problems(outcome: FileOutcome) -> None:
-    """The steward's list of problems of one file (sheet, cell, value, message), when it has any: read
-    back from the feedback JSON the steward gets, so the artifact says exactly what the steward reads."""
-    if not (outcome.n_errors or outcome.n_warnings) or not outcome.feedback_json:
+    """The steward's list of problems of one file (sheet, cell, value, message), then the outliers marked
+    as checked ("Sudah diperiksa"), when it has any: read back from the feedback JSON the steward gets, so
+    the artifact says exactly what the steward reads."""
+    if not outcome.feedback_json:
         return
     payload = json.loads(Path(outcome.feedback_json).read_text(encoding="utf-8"))
-    rows = table_rows(payload["problems"])
+    if not (payload["problems"] or payload.get("checked")):
+        return
+    rows = table_rows(payload["problems"] + payload.get("checked", []))
     key = re.sub(r"[^a-z0-9-]+", "-", f"masalah-{Path(outcome.file_name).stem}".lower()).strip("-")
     create_table_artifact(table=rows, key=key,
                           description=f"{outcome.file_name}: {VERDICT_LABEL.get(outcome.verdict, outcome.verdict)}")

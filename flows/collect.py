@@ -69,4 +69,33 @@ def collect_month(period: str | None = None, policy_file: str | None = None, lat
     publish(result.outcomes, key=f"verdict-{year}-{month:02d}", description=f"Hasil validasi {period}")
     emit_collection_events(result.outcomes, year, month)
     get_run_logger().info("%s: %d berkas diproses", period, len(result.outcomes))
+    for note in result.notes:  # e.g. digests not e-mailed (flows.digest): the collection itself succeeded
+        get_run_logger().warning(note)
     return [o.as_row() for o in result.outcomes]
+
+
+@flow(name="sakip-kontrol-data", log_prints=True)
+def control_action(action: str, unit: str, by: str, period: str | None = None, quarter: str | None = None,
+                   step: str | None = None, role: str | None = None, reason: str | None = None,
+                   until: str | None = None) -> int:
+    """A control action from the Prefect UI, as the CLI does it (``flows.controls``): ``unlock`` (``period``
+    YYYY-MM, ``reason``, optional ``until`` YYYY-MM-DD), ``approve`` (``quarter`` YYYY-Qn, ``step``, ``role``)
+    or ``reopen`` (``quarter``, ``reason``, ``role`` default centre). Returns the id of the recorded row."""
+    from datetime import date
+
+    from flows import controls
+
+    settings = get_settings()
+    engine = open_warehouse(settings.warehouse_url)
+    if action == "unlock":
+        year, month = periods.parse_period(period or "")
+        row, _ = controls.unlock(engine, settings, unit, year, month, reason or "", by,
+                                 date.fromisoformat(until) if until else None)
+    elif action in ("approve", "reopen"):
+        year, q = periods.parse_quarter(quarter or "")
+        row = controls.take_step(engine, settings, unit, year, q, "dibuka_kembali" if action == "reopen" else step or "",
+                                 by, role or ("centre" if action == "reopen" else ""), reason)
+    else:
+        raise ValueError(f"tindakan {action!r} tidak dikenal; pilih unlock, approve atau reopen")
+    get_run_logger().info("%s %s: #%d dicatat", action, unit, row)
+    return row

@@ -23,12 +23,24 @@ EXPENSE_TYPES = {"51": "Belanja Pegawai", "52": "Belanja Barang", "53": "Belanja
 PERSPECTIVES = ("Stakeholder", "Internal Process", "Learning and Growth")
 #: Polarity and pattern words of the plan workbook -> catalogue vocabulary.
 POLARITY = {"naik": "higher_is_better", "turun": "lower_is_better"}
+#: The one measurement-pattern vocabulary: plan word (Pola) -> catalogue ``measurement``. Everything else
+#: (the inverse below, the report's pattern of an indicator, the templates' drop-down) derives from it.
 PATTERNS = {"flat": "monthly_flat", "kumulatif": "cumulative", "tahapan": "stage_progress", "akhir_tahun": "year_end"}
+#: Catalogue measurement -> plan word (the inverse of ``PATTERNS``).
+PATTERN_OF_MEASUREMENT = {measurement: word for word, measurement in PATTERNS.items()}
 #: Sampling methods and enforcement stages allowed in the monthly workbook.
 SAMPLING_METHODS = ("Targeted", "Random")
 ENFORCEMENT_STAGES = ("SPDP", "Tahap I", "P-21", "Tahap II", "Putusan")
 #: The seed whose sasaran set a unit type uses for its standard plan (003 Balai, 001 Loka).
 STANDARD_PLAN_SEED = {"balai_besar": "003", "balai": "003", "loka": "001"}
+
+
+def measurement_of(patterns: pd.Series) -> pd.Series:
+    """The catalogue measurement of each pattern, written as a plan word (``kumulatif``) or already as a
+    measurement (``cumulative``), in any case; missing for anything else."""
+    folded = patterns.astype("string").str.strip().str.casefold()
+    return folded.map(lambda w: PATTERNS.get(w, w if w in PATTERN_OF_MEASUREMENT else None)
+                      if isinstance(w, str) else None).astype(object)
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -174,3 +186,25 @@ def standard_plan(unit_type: str) -> pd.DataFrame:
         .sort_values(["sk_order", "indicator_order"])
     )
     return plan[cols].reset_index(drop=True)
+
+
+#: Unit code of the centre's recipients in ``unit_contacts.csv`` (the national digest).
+NATIONAL_CONTACT = "NASIONAL"
+#: An e-mail address as master data may hold it: one addr-spec, no space, quote, bracket or control character.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+
+@lru_cache(maxsize=1)
+def unit_contacts() -> pd.DataFrame:
+    """One row per (unit, recipient) of the collection digests: unit_code (``NASIONAL`` for the centre),
+    name, email. Raises ValueError for an address that is not one plain address or a name with a control
+    character (both go into e-mail headers: no header injection from master data), or an unknown unit."""
+    df = _read("unit_contacts.csv")
+    bad = df[~df["email"].map(lambda e: bool(_EMAIL.fullmatch(e)))]
+    bad = pd.concat([bad, df[~df["name"].map(str.isprintable)]])
+    unknown = df[~df["unit_code"].isin([*units()["code"], NATIONAL_CONTACT])]
+    if not bad.empty or not unknown.empty:
+        rows = ", ".join(sorted({*bad["email"], *unknown["unit_code"]}))
+        raise ValueError(f"unit_contacts.csv: invalid address, name or unit: {rows}")
+    return df

@@ -12,12 +12,10 @@ file names its own ``policy_id`` (scores cite the policy by it). :func:`read_pol
 chain; :func:`load_policy` validates the result. The JSON Schema editors use
 (``policies/policy.schema.json``) is generated from the model: ``python -m reference.policy --schema``.
 
-This module is also the one home of two rules the transforms share:
-
-- ``round_half_up``: Excel-like rounding (display only; criteria are evaluated on the rounded value);
-- ``kriteria`` / ``kriteria_colour``: the band lookup of a criteria scheme.
-
-``transforms.scoring`` re-exports ``round_half_up``; ``reference`` must not import ``transforms``.
+This module is also the one home of the band lookup the transforms and the report share:
+``kriteria`` / ``kriteria_colour``, evaluated on the value
+rounded by ``reference.rounding.round_half_up`` (the one rounding rule, re-exported here and by
+``transforms.scoring``), so a value is banded as it prints. ``reference`` must not import ``transforms``.
 The roll-up itself (sasaran NPS = Σ(w·c)/Σw, perspective = mean of sasaran, NPS TOTAL = mean of
 perspectives) is not a policy choice: every source document uses it (``docs/policies.md``).
 """
@@ -37,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from reference import master
+from reference.rounding import PCT_DECIMALS, round_half_up
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 INDEX_FILE = "index.yaml"
@@ -49,37 +48,7 @@ REPLACED_WHOLE = (("criteria_scheme",), ("efficiency", "scheme"))
 #: Columns of the manual-override frame applied by ``transforms.scoring.indicator_capaian``.
 OVERRIDE_COLUMNS = ("unit_code", "year", "month", "indicator_code", "capaian_pct", "reason", "set_by",
                     "set_at", "override_id")
-#: Significant digits kept before rounding half up (Excel evaluates 15): removes binary noise such as
-#: 2.675 being stored as 2.67499999…
-_SIGNIFICANT_DIGITS = 15
-
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-# --------------------------------------------------------------------------------------- rounding
-def _to_significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """Non-negative values rounded to ``digits`` significant digits (0 and NaN pass through)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        magnitude = np.floor(np.log10(np.where(values > 0, values, 1.0)))
-    factor = 10.0 ** (digits - 1 - magnitude)
-    return np.round(values * factor) / factor
-
-
-def round_half_up(values: pd.Series | float, decimals: int = 2) -> pd.Series | float:
-    """Round half away from zero, as Excel's ROUND: 2.675 → 2.68, 118.825 → 118.83, -0.125 → -0.13.
-
-    Decimal-safe: the value is first reduced to 15 significant digits, so a float stored just below
-    a tie (2.675 is 2.67499999999999982…) rounds as the decimal number it prints as. NaN stays NaN.
-    Series in → Series out (same index and name); scalar in → float out.
-    """
-    arr = values.to_numpy(dtype=float, na_value=np.nan) if isinstance(values, pd.Series) else np.asarray(
-        np.nan if values is None else values, dtype=float)
-    scale = 10.0**decimals
-    magnitude = _to_significant(np.abs(arr) * scale, _SIGNIFICANT_DIGITS)
-    rounded = np.sign(arr) * np.floor(magnitude + 0.5) / scale
-    if isinstance(values, pd.Series):
-        return pd.Series(rounded, index=values.index, name=values.name)
-    return float(rounded)
 
 
 # ----------------------------------------------------------------------------------------- bands
@@ -223,6 +192,60 @@ class EfficiencyPolicy(BaseModel):
                                                                   "not measured, or nothing spent).")
 
 
+class OutlierSource(BaseModel):
+    """How the values of one source (indicator realisations, monthly spending, sample or inspection counts)
+    are judged against the unit's own history (``transforms.outliers``)."""
+
+    model_config = _FROZEN
+    flag_low: bool = Field(description=(
+        "true: a value far below its history is flagged too (the band's lower edge, history minimum / "
+        "band_factor); false: only values far above (a quiet month is normal for this source). A month's "
+        "increment of a cumulative indicator is never flagged below."))
+    min_change: float = Field(default=0.0, ge=0, description=(
+        "A value is flagged only when it lies at least this far (in the source's own unit: percent points, "
+        "rupiah, samples, facilities) beyond the history's nearest edge: small counts are never worth a "
+        "warning."))
+
+
+class OutlierPolicy(BaseModel):
+    """Thresholds of the outlier warning: a new value against the same unit's own history (previous months
+    of the year, the same month of earlier years). Docs: docs/policies.md, docs/decisions.md."""
+
+    model_config = _FROZEN
+    z_cutoff: float = Field(default=3.5, gt=0, description=(
+        "With at least min_history values, the modified z-score 0.6745 (x − median) / MAD must exceed this "
+        "(in absolute value), besides lying outside the band (Iglewicz and Hoaglin recommend 3.5)."))
+    min_history: int = Field(default=4, ge=2, description=(
+        "History values needed for the z-score; with fewer (but at least min_band_history) the band "
+        "[min / band_factor, max × band_factor] of the history decides alone."))
+    min_band_history: int = Field(default=2, ge=1, description=(
+        "History values needed to judge a value at all; with fewer no warning is given."))
+    band_factor: float = Field(default=5.0, gt=1, description=(
+        "A value is flagged only outside [history minimum / band_factor, history maximum × band_factor]: "
+        "a warning is about a factor (×10), not a seasonal swing."))
+    years_back: int = Field(default=3, ge=0, le=10, description=(
+        "How many earlier years' same month join the history (0: the current year's earlier months only)."))
+    increment_min_change: float = Field(default=25.0, ge=0, description=(
+        "A cumulative indicator's increase in a month is flagged only when it exceeds the history's largest "
+        "increase by at least this (in the indicator's unit): one enforcement case moving a stage adds tens "
+        "of points in a month; a value to date typed ten times too large adds far more."))
+    indicator: OutlierSource = Field(default=OutlierSource(flag_low=True), description=(
+        "Kinerja realisations (a cumulative indicator by its month's increment)."))
+    budget: OutlierSource = Field(default=OutlierSource(flag_low=False), description=(
+        "Anggaran: spending of the month per RO and jenis belanja."))
+    sampling: OutlierSource = Field(default=OutlierSource(flag_low=False, min_change=20), description=(
+        "Sampling: Jumlah Sampel and Diuji of the month per commodity and method."))
+    inspection: OutlierSource = Field(default=OutlierSource(flag_low=False, min_change=20), description=(
+        "Pemeriksaan: facilities inspected in the month per facility type."))
+
+    @model_validator(mode="after")
+    def _band_before_z(self) -> OutlierPolicy:
+        if self.min_band_history > self.min_history:
+            raise PydanticCustomError("history_order", "min_band_history ({band}) must not exceed min_history "
+                                      "({z})", {"band": self.min_band_history, "z": self.min_history})
+        return self
+
+
 class ScoringPolicy(BaseModel):
     """A year's (or a unit's) SAKIP scoring policy; frozen so a computed score can cite it by id."""
 
@@ -242,9 +265,11 @@ class ScoringPolicy(BaseModel):
         "The kriteria bands of indicators, sasaran, perspectives and NPS TOTAL."))
     na_labels: NaLabels = Field(default=NaLabels(), description="Kriteria shown where nothing is measured.")
     efficiency: EfficiencyPolicy = Field(description="The efficiency rule (IE = output % / input %).")
-    display_decimals: int = Field(default=2, ge=0, le=6, description=(
+    display_decimals: int = Field(default=PCT_DECIMALS, ge=0, le=6, description=(
         "Values are rounded half up to this many decimals before their kriteria band is looked up "
         "(computed values stay unrounded; reports print 2 decimals)."))
+    outliers: OutlierPolicy = Field(default=OutlierPolicy(), description=(
+        "Thresholds of the outlier warning on monthly reports (a value against the unit's own history)."))
 
 
 class ManualOverride(BaseModel):

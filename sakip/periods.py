@@ -6,7 +6,7 @@ the quarter's target (B03/B06/B09/B12), labels such as "Triwulan II" and "s.d. J
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
              "September", "Oktober", "November", "Desember")
@@ -78,3 +78,9 @@ def parse_quarter(text: str) -> tuple[int, int]:
 def deadline(year: int, month: int, day: int) -> date:
     """Due date of a month's report: the given day of the following month."""
     return date(year + month // 12, month % 12 + 1, day)
+
+
+def lock_start(year: int, month: int, deadline_day: int, lock_days: int) -> date:
+    """First day a month's data is locked: ``lock_days`` days after its deadline (``deadline``), the month
+    stays open through that day and is locked from the next (docs/decisions.md, period lock)."""
+    return deadline(year, month, deadline_day) + timedelta(days=lock_days + 1)

@@ -10,6 +10,12 @@ filled in, not a load and save of the steward's whole book. ``feedback_json`` an
 ``problems_table_rows`` / ``problems_table_markdown`` give the same problems to machines and to a
 Prefect artifact.
 
+Outliers against the unit's own history (``flows.outliers``) are worded here: :func:`outlier_problems`
+turns flagged values into ``outlier`` warnings quoting the history that makes them suspicious
+("bulan lalu 12, ..., sekarang 120"); a value marked as checked (``sakip follow-up``) with the same
+value becomes a note instead (:func:`checked_notes`: "sudah diperiksa oleh ...: alasan"), shown at its
+cell (green) and under the list, counted as neither error nor warning.
+
 Every text written into the list (values the steward typed, messages quoting them, the file name) is
 stored as text through ``sinks.xlsx_text``: a value like ``=HYPERLINK(...)`` comes back as typed, never
 as a live formula.
@@ -33,6 +39,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from schemas import contract
+from schemas.messages import fmt_number, fmt_rupiah, problem
 from sinks.xlsx_text import set_text
 
 if TYPE_CHECKING:
@@ -41,8 +48,20 @@ if TYPE_CHECKING:
 
 ERROR_COLOUR = "FFC7CE"
 WARNING_COLOUR = "FFEB9C"
-FILLS = {"error": PatternFill("solid", fgColor=ERROR_COLOUR), "warning": PatternFill("solid", fgColor=WARNING_COLOUR)}
-SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Peringatan"}
+CHECKED_COLOUR = "C6EFCE"
+#: Severity of a note on a value marked as checked (not a problem: never in the problems frame).
+CHECKED = "checked"
+FILLS = {"error": PatternFill("solid", fgColor=ERROR_COLOUR), "warning": PatternFill("solid", fgColor=WARNING_COLOUR),
+         CHECKED: PatternFill("solid", fgColor=CHECKED_COLOUR)}
+SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Peringatan", CHECKED: "Sudah diperiksa"}
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+               "November", "Desember")
+#: What a flagged value is, by source and column (its item code follows).
+OUTLIER_WHAT = {("indicator", "realisasi"): "Realisasi indikator", ("budget", "spent_month_rp"): "Realisasi bulan ini RO",
+                ("sampling", "sampled"): "Jumlah sampel", ("sampling", "tested"): "Sampel diuji",
+                ("inspection", "inspected"): "Sarana diperiksa"}
+ROLE_LABEL = {"unit": "petugas unit", "pusat": "Pusat"}
+CHECKED_EXPECTED = "tidak perlu tindakan: nilai ini sudah diperiksa dan dinyatakan benar"
 VERDICT_LABEL = {"accepted": "Diterima", "accepted_with_warnings": "Diterima dengan peringatan",
                  "rejected": "Ditolak"}
 LIST_HEADERS = ("No", "Tingkat", "Lembar", "Baris", "Kolom", "Sel", "Nilai", "Masalah", "Yang Diharapkan")
@@ -83,7 +102,8 @@ def _clear_marks(book: Workbook) -> None:
     for ws in list(book.worksheets):
         if ws.title == contract.PROBLEMS_SHEET:
             book.remove(ws)
-    ours = {f"00{c}" for c in (ERROR_COLOUR, WARNING_COLOUR)} | {ERROR_COLOUR, WARNING_COLOUR}
+    ours = {f"00{c}" for c in (ERROR_COLOUR, WARNING_COLOUR, CHECKED_COLOUR)} | {ERROR_COLOUR, WARNING_COLOUR,
+                                                                                  CHECKED_COLOUR}
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -100,10 +120,11 @@ def _cell_notes(problems: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["sheet", "cell", "severity", "text"])
     text = ("[" + at_cells["severity"].map(SEVERITY_LABEL) + "] " + at_cells["message"]
             + "\nYang diharapkan: " + at_cells["expected"])
-    notes = at_cells.assign(text=text, worst=at_cells["severity"].eq("error"))
+    rank = at_cells["severity"].map({"error": 2, "warning": 1, CHECKED: 0})
+    notes = at_cells.assign(text=text, worst=rank)
     return notes.groupby(["sheet", "cell"], as_index=False, sort=False).agg(
         worst=("worst", "max"), text=("text", "\n\n".join)
-    ).assign(severity=lambda d: d["worst"].map({True: "error", False: "warning"}))
+    ).assign(severity=lambda d: d["worst"].map({2: "error", 1: "warning", 0: CHECKED}))
 
 
 def _mark_cells(book: Workbook, problems: pd.DataFrame) -> None:
@@ -147,12 +168,14 @@ def _list_sheet(book: Workbook, summary: list[str]) -> Worksheet:
     return ws
 
 
-def _write_list(book: Workbook, result: ValidationResult, file_name: str) -> Worksheet:
-    """The ``Daftar Masalah`` sheet with one row per problem; every text (the value the steward typed,
-    messages quoting it) is stored as text, so a typed formula is shown, never evaluated."""
+def _write_list(book: Workbook, result: ValidationResult, file_name: str,
+                checked: list[dict] | None = None) -> Worksheet:
+    """The ``Daftar Masalah`` sheet with one row per problem, then one per value marked as checked; every
+    text (the value the steward typed, messages quoting it) is stored as text, so a typed formula is
+    shown, never evaluated."""
     ws = _list_sheet(book, _summary(result.verdict, result.n_errors, result.n_warnings, file_name))
     sheets = {s.title for s in book.worksheets}
-    for i, p in enumerate(result.problems.to_dict("records"), start=1):
+    for i, p in enumerate(result.problems.to_dict("records") + list(checked or []), start=1):
         r = LIST_HEADER_ROW + i
         values = (i, SEVERITY_LABEL[p["severity"]], p["sheet"], p["row"], p["column"], p["cell"], p["value"],
                   p["message"], p["expected"])
@@ -175,9 +198,9 @@ def _link_target(p: dict, sheets: set[str]) -> str | None:
     return f"'{sheet}'!{_list_value(p['cell']) or 'A1'}"
 
 
-def _is_clean(result: ValidationResult) -> bool:
-    """Accepted without a single problem: the list alone answers, nothing in the workbook to mark."""
-    return result.verdict == "accepted" and result.problems.empty
+def _is_clean(result: ValidationResult, checked: list[dict] | None = None) -> bool:
+    """Accepted without a single problem nor checked note: the list alone answers, nothing to mark."""
+    return result.verdict == "accepted" and result.problems.empty and not checked
 
 
 @lru_cache(maxsize=1)
@@ -214,7 +237,8 @@ def _write_clean_list(file_name: str, out: Path) -> Path:
 
 
 def write_feedback_workbook(source: Path, result: ValidationResult, out: Path,
-                            data: WorkbookData | None = None, content: bytes | None = None) -> Path:
+                            data: WorkbookData | None = None, content: bytes | None = None,
+                            checked: list[dict] | None = None) -> Path:
     """Write the steward's feedback workbook to ``out`` and return it.
 
     ``data`` (optional) is the reader's result, used only for its file name when the result has none.
@@ -222,13 +246,14 @@ def write_feedback_workbook(source: Path, result: ValidationResult, out: Path,
     and ``source`` only names the file (it is not read again). A file without any problem gets the
     list alone, saying there is nothing to fix (cheap: nothing is opened). A file the reader refused
     (``UNREADABLE_RULES``) is not opened either: the bounds that protected the reader protect this
-    step too, and the workbook holds only the list.
+    step too, and the workbook holds only the list. ``checked`` are the notes of values marked as
+    checked (:func:`checked_notes`): marked green at their cell and listed after the problems.
     """
     file_name = result.file_name or (data.file_name if data is not None else Path(source).name)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     # a name holding characters a workbook cannot store takes openpyxl's path, which refuses it as before
-    if _is_clean(result) and not ILLEGAL_CHARACTERS_RE.search(file_name):
+    if _is_clean(result, checked) and not ILLEGAL_CHARACTERS_RE.search(file_name):
         return _write_clean_list(file_name, out)
     unreadable = result.problems["rule_id"].isin(UNREADABLE_RULES).any()
     book = None if unreadable else _open_copy(Path(source), content)
@@ -239,8 +264,9 @@ def write_feedback_workbook(source: Path, result: ValidationResult, out: Path,
         for ws in book.worksheets:  # the copy is for reading: selections of several sheets confuse Excel
             ws.sheet_view.tabSelected = False
         _clear_marks(book)
-        _mark_cells(book, result.problems)
-    _write_list(book, result, file_name)
+        _mark_cells(book, pd.concat([result.problems, pd.DataFrame(checked or [], columns=result.problems.columns)],
+                                    ignore_index=True))
+    _write_list(book, result, file_name, checked)
     book.save(out)
     return out
 
@@ -251,13 +277,16 @@ def _records(result: ValidationResult) -> list[dict[str, Any]]:
     return [{k: (int(v) if k == "row" and v is not None else v) for k, v in r.items()} for r in records]
 
 
-def feedback_json(result: ValidationResult, file_name: str | None = None) -> dict[str, Any]:
-    """Machine-readable feedback: file name, verdict, counts per severity and every problem."""
+def feedback_json(result: ValidationResult, file_name: str | None = None,
+                  checked: list[dict] | None = None) -> dict[str, Any]:
+    """Machine-readable feedback: file name, verdict, counts per severity, every problem and every value
+    marked as checked (``checked``: notes, not problems)."""
     return {
         "file_name": file_name or result.file_name,
         "verdict": result.verdict,
         "counts": {"error": result.n_errors, "warning": result.n_warnings},
         "problems": _records(result),
+        "checked": [dict(note) for note in checked or []],
     }
 
 
@@ -282,3 +311,79 @@ def problems_table_markdown(result: ValidationResult) -> str:
         cells = ["" if v is None else str(v).replace("|", "\\|").replace("\n", " ") for v in row.values()]
         lines.append("| " + " | ".join(cells) + " |")
     return head + "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------- outliers
+
+def _shown(value: float, source: str, column: str) -> str:
+    return fmt_rupiah(value) if column.endswith("_rp") else fmt_number(value)
+
+
+def _range(low: float, high: float, source: str, column: str) -> str:
+    if pd.isna(low):
+        return ""
+    a, b = _shown(low, source, column), _shown(high, source, column)
+    return a if a == b else f"{a}–{b}"
+
+
+def outlier_history_text(flag: dict) -> str:
+    """The history that makes a flagged value suspicious, as the steward reads it: last month, this year's
+    earlier months, the same month of earlier years, then now (a cumulative indicator by its increase)."""
+    source, column, month = flag["source"], flag["column"], int(flag["month"])
+    increase = flag["kind"] == "increment"
+    verb = "naik " if increase else ""
+    parts = []
+    if pd.notna(flag.get("previous")):
+        parts.append(f"bulan lalu {verb}{_shown(flag['previous'], source, column)}")
+    this_year = _range(flag.get("year_min"), flag.get("year_max"), source, column)
+    if this_year and month > 2:
+        parts.append(f"{MONTH_NAMES[0]}–{MONTH_NAMES[month - 2]} {verb}{this_year}")
+    past = _range(flag.get("past_min"), flag.get("past_max"), source, column)
+    if past:
+        years = int(flag.get("past_years") or 0)
+        when = "tahun lalu" if years <= 1 else f"{years} tahun terakhir"
+        parts.append(f"{MONTH_NAMES[month - 1]} {when} {verb}{past}")
+    now = f"sekarang {verb}{_shown(flag['measure'], source, column)}"
+    if increase:
+        now += f" (s.d. bulan ini {_shown(flag['value'], source, column)})"
+    return ", ".join([*parts, now])
+
+
+def _outlier_what(flag: dict) -> str:
+    what = OUTLIER_WHAT.get((flag["source"], flag["column"]), flag["column"])
+    item = str(flag["item_code"]).replace("/", " ")
+    prefix = "Kenaikan bulan ini " + what[0].lower() + what[1:] if flag["kind"] == "increment" else what
+    return f"{prefix} {item}"
+
+
+def _outlier_headers(data: WorkbookData | None, sheet: str) -> dict[str, str]:
+    if data is None or data.kind is None:
+        return {}
+    return {spec.name: spec.header for spec in contract.columns(data.kind, sheet, data.version)}
+
+
+def outlier_problems(flags: pd.DataFrame, data: WorkbookData | None, file_name: str) -> list[dict]:
+    """One ``outlier`` warning per flagged value (``flows.outliers``), at its cell, quoting its history."""
+    out = []
+    for flag in flags.to_dict("records"):  # a handful of flagged values per file
+        row = None if pd.isna(flag.get("row")) else int(flag["row"])
+        out.append(problem(
+            "outlier", file=file_name, sheet=flag["sheet"], row=row,
+            column=_outlier_headers(data, flag["sheet"]).get(flag["column"], flag["column"]),
+            cell=flag.get("cell"), value=_shown(flag["value"], flag["source"], flag["column"]),
+            what=_outlier_what(flag), direction="di atas" if flag["direction"] == "high" else "di bawah",
+            history=outlier_history_text(flag)))
+    return out
+
+
+def checked_notes(flags: pd.DataFrame, data: WorkbookData | None, file_name: str) -> list[dict]:
+    """The notes of flagged values marked as checked with the same value: the outlier's message followed by
+    who checked it, when and why ("Sudah diperiksa oleh ...: alasan"); severity ``CHECKED``."""
+    notes = []
+    for note, flag in zip(outlier_problems(flags, data, file_name), flags.to_dict("records")):
+        when = pd.Timestamp(flag["checked_at"]).strftime("%d/%m/%Y")
+        who = f"{flag['checked_by']} ({ROLE_LABEL.get(flag['checked_role'], flag['checked_role'])}, {when})"
+        notes.append({**note, "rule_id": "outlier", "severity": CHECKED,
+                      "message": f"{note['message']} Sudah diperiksa oleh {who}: {flag['reason']}",
+                      "expected": CHECKED_EXPECTED})
+    return notes

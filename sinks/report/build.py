@@ -40,15 +40,15 @@ from sakip.periods import ROMAN, month_name, quarter_end_month, quarter_label
 from sakip.settings import get_settings
 from sinks.report import idformat as fmt
 from sinks.report.content import unit_report
-from sinks.report.data import (NationalData, ReportData, load_national_data, load_report_data, override_rows,
-                               select_view)
+from sinks.report.dalam_angka import dalam_angka, headline_scores
+from sinks.report.dalam_angka_data import BookData, load_book_data
+from sinks.report.data import ReportData, load_report_data, override_rows, select_view
 from sinks.report.docx_render import render_docx
 from sinks.report.facts import Facts, prepare
 from sinks.report.model import Document
-from sinks.report.national import national_report, unit_scores
 from sinks.report.pdf_render import render_pdf
-from sinks.report.provenance import (LOADED_VERDICTS, Provenance, national_fingerprint, submission_records,
-                                     unit_fingerprint)
+from sinks.report.provenance import (LOADED_VERDICTS, Provenance, approval_id_of, approval_label,
+                                     national_fingerprint, submission_records, unit_fingerprint)
 from sinks.report.tables import when
 
 T = TypeVar("T")
@@ -180,12 +180,6 @@ def unit_scores_summary(f: Facts) -> dict[str, float | None]:
     return {k: (None if fmt.is_missing(v) else float(v)) for k, v in out.items()}
 
 
-def national_scores_summary(data: NationalData) -> dict[str, float | None]:
-    rows = unit_scores(data)
-    return {f"NPS TOTAL {r['unit_name']}": (None if fmt.is_missing(r["value_pct"]) else float(r["value_pct"]))
-            for r in rows.to_dict("records")}
-
-
 # ------------------------------------------------------------------------------------- writing
 def report_paths(out_dir: Path, folder: str, year: int, quarter: int, version: int) -> tuple[Path, Path, Path]:
     """(docx, pdf, manifest) paths of a version: ``<out>/<year>-Q<q>/<folder>/<folder>_<year>_TW<roman>_v<n>``."""
@@ -224,6 +218,8 @@ class _Plan:
     used: pd.DataFrame
     fingerprint: str
     latest: dict | None
+    #: how the report labels its figures (``approval_label``): draft or approved; None for the national book
+    approval: str | None = None
 
 
 def _result(plan: _Plan, row: dict, reused: bool) -> ReportResult:
@@ -285,6 +281,9 @@ def _new_version(engine: Engine, plan: _Plan, out_dir: Path, folder: str, make: 
     records = submission_records(plan.used)
     previous = _read_manifest(plan.latest)
     items = change_items(previous, records, scores)
+    if previous is not None and plan.approval is not None and previous.get("approval") != plan.approval:
+        items = [f"Status data: {previous.get('approval') or 'Draf'} → {plan.approval}",
+                 *(i for i in items if i != NO_VISIBLE_CHANGE)]
     changes = describe_changes(items)
     previous_built = _stamp(plan.latest.get("built_at")) if plan.latest else None
     document = make(Provenance(version=version, fingerprint=plan.fingerprint, built_at=built_at, submissions=plan.used,
@@ -295,7 +294,7 @@ def _new_version(engine: Engine, plan: _Plan, out_dir: Path, folder: str, make: 
     _publish(pdf_path, lambda part: render_pdf(document, part))
     manifest = {"scope": plan.scope, "unit_code": plan.unit_code, "year": plan.year, "quarter": plan.quarter,
                 "version": version, "built_at": built_at.isoformat(), "data_fingerprint": plan.fingerprint,
-                "submissions": records, "scores": scores, "changes": changes}
+                "submissions": records, "scores": scores, "changes": changes, "approval": plan.approval}
     _publish(manifest_path, lambda part: part.write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                          encoding="utf-8"))
     row = {"scope": plan.scope, "unit_code": plan.unit_code, "year": plan.year, "quarter": plan.quarter,
@@ -319,8 +318,9 @@ def build_unit_report(engine: Engine, unit_code: str, year: int, quarter: int, o
         return load_report_data(conn, unit_code, year, quarter, policy_dir), _latest(conn, "unit", unit_code, year, quarter)
 
     data, latest = read_snapshot(engine, read)
-    used, print_ = unit_fingerprint(data.submissions, data.scores, data.capaian, year, quarter)
-    plan = _Plan("unit", unit_code, year, quarter, used, print_, latest)
+    used, print_ = unit_fingerprint(data.submissions, data.scores, data.capaian, year, quarter,
+                                    approval_id_of(data.approval))
+    plan = _Plan("unit", unit_code, year, quarter, used, print_, latest, approval_label(data.approval))
     day = date or _local_now().date()
     facts = cache(partial(prepare, data))  # once, for the headline scores and the document; not when reused
     return _write(engine, plan, out_dir, unit_code, lambda prov: unit_report(data, day, prov, facts()),
@@ -329,16 +329,17 @@ def build_unit_report(engine: Engine, unit_code: str, year: int, quarter: int, o
 
 def build_national_report(engine: Engine, year: int, quarter: int, out_dir: Path, date: date | None = None,
                           policy_dir: Path | None = None) -> ReportResult:
-    """Build (or reuse) the national roll-up for a quarter."""
-    def read(conn: Connection) -> tuple[NationalData, dict | None]:
-        return load_national_data(conn, year, quarter, policy_dir), _latest(conn, "national", None, year, quarter)
+    """Build (or reuse) the national document of a quarter: the "Kinerja BPOM Dalam Angka" book
+    (``dalam_angka.py``), read from the national views in one snapshot, versioned like the unit reports."""
+    def read(conn: Connection) -> tuple[BookData, dict | None]:
+        return load_book_data(conn, year, quarter, policy_dir), _latest(conn, "national", None, year, quarter)
 
     data, latest = read_snapshot(engine, read)
     used, print_ = national_fingerprint(data.submissions, data.scores, data.overrides, year, quarter)
     plan = _Plan("national", None, year, quarter, used, print_, latest)
     day = date or _local_now().date()
-    return _write(engine, plan, out_dir, NATIONAL, lambda prov: national_report(data, day, prov),
-                  lambda: national_scores_summary(data))
+    return _write(engine, plan, out_dir, NATIONAL, lambda prov: dalam_angka(data, day, prov),
+                  lambda: headline_scores(data))
 
 
 def quarter_complete(engine: Engine, unit_code: str, year: int, quarter: int) -> bool:
@@ -385,7 +386,7 @@ def stale_reports(engine: Engine, year: int | None = None) -> list[dict]:
         versions = pd.DataFrame(conn.execute(stmt).mappings().all(),
                                 columns=["scope", "unit_code", "year", "quarter", "version", "data_fingerprint"])
         if versions.empty:
-            return versions, pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+            return versions, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
         years = sorted({int(y) for y in versions["year"]} | {int(y) - 1 for y in versions["year"]})
         marks = ", ".join(f":y{i}" for i in range(len(years)))
         params = {f"y{i}": y for i, y in enumerate(years)}
@@ -393,9 +394,13 @@ def stale_reports(engine: Engine, year: int | None = None) -> list[dict]:
         scores = _frame(conn, f"SELECT DISTINCT unit_code, year, quarter, level, policy_id FROM v_score "
                               f"WHERE year IN ({marks})", params)
         overrides = override_rows(conn, f"year IN ({marks})", params)
-        return versions, subs, scores, overrides
+        approvals = _frame(conn, f"SELECT unit_code, year, quarter, approval_event_id FROM v_quarter_approval "
+                                 f"WHERE year IN ({marks}) AND approval_event_id IS NOT NULL", params)
+        return versions, subs, scores, overrides, approvals
 
-    versions, subs, scores, overrides = read_snapshot(engine, read)
+    versions, subs, scores, overrides, approvals = read_snapshot(engine, read)
+    approved = {(r["unit_code"], int(r["year"]), int(r["quarter"])): int(r["approval_event_id"])
+                for r in approvals.to_dict("records")} if len(approvals) else {}
     if versions.empty:
         return []
     latest = versions.sort_values("version").groupby(["scope", "unit_code", "year", "quarter"], dropna=False).tail(1)
@@ -407,7 +412,7 @@ def stale_reports(engine: Engine, year: int | None = None) -> list[dict]:
         else:
             unit = r["unit_code"]
             mine = (lambda f: f[f["unit_code"] == unit] if not f.empty else f)
-            current = unit_fingerprint(mine(subs), mine(scores), mine(overrides), y, q)[1]
+            current = unit_fingerprint(mine(subs), mine(scores), mine(overrides), y, q, approved.get((unit, y, q)))[1]
         if current != r["data_fingerprint"]:
             out.append({"scope": r["scope"], "unit_code": None if r["scope"] == "national" else r["unit_code"],
                         "year": y, "quarter": q, "version": int(r["version"]), "recorded": r["data_fingerprint"],

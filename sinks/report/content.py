@@ -20,7 +20,9 @@ from datetime import date
 import pandas as pd
 
 from reference import master
+from reference.rounding import below_target
 from sakip.periods import MONTHS_ID, ROMAN, month_name, period_range_label, quarter_end_month, quarter_label
+from sakip.settings import get_settings
 from sinks.report import charts
 from sinks.report import idformat as fmt
 from sinks.report import tables
@@ -28,7 +30,7 @@ from sinks.report.data import ReportData
 from sinks.report.facts import UNIT_TYPE_NAMES, Facts, city_of, full_name, prepare
 from sinks.report.model import (TOC, Block, BulletList, Document, Heading, Image, ListItem, PageBreak, Paragraph,
                                 SectionBreak)
-from sinks.report.provenance import Provenance, unit_fingerprint
+from sinks.report.provenance import Provenance, approval_id_of, approval_label, unit_fingerprint
 
 LEGAL_BASIS = (
     "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 53 Tahun 2014 tentang "
@@ -160,7 +162,7 @@ def budget_sentence(f: Facts, lab: Labels) -> str:
             f"**{fmt.rupiah(b['spent_cum_rp'])}** ({fmt.terbilang(b['spent_cum_rp'])}) atau "
             f"**{fmt.pct(b['realisation_pct'])}** dari jumlah anggaran yang dialokasikan sebesar "
             f"**{fmt.rupiah(b['pagu_rp'])}** ({fmt.terbilang(b['pagu_rp'])}).")
-    if not fmt.is_missing(b.get("pagu_after_aa_rp")) and round(b["pagu_after_aa_rp"]) != round(b["pagu_rp"]):
+    if not fmt.is_missing(b.get("pagu_after_aa_rp")) and fmt.integer(b["pagu_after_aa_rp"]) != fmt.integer(b["pagu_rp"]):
         text += (f" Terhadap pagu setelah automatic adjustment (AA) sebesar {fmt.rupiah(b['pagu_after_aa_rp'])}, "
                  f"realisasi tersebut mencapai {fmt.pct(b['realisation_aa_pct'])}.")
     return text
@@ -266,7 +268,7 @@ def identity_table(f: Facts, num: Numbering) -> tables.Table:
 
 def strategic_issues(f: Facts, lab: Labels) -> list[Block]:
     """Isu strategis generated from the quarter: the SKs and indicators below target, and the budget pace."""
-    low_sk = f.sk[f.sk["measured"] & (f.sk["value_pct"].astype(float).map(lambda v: float(fmt.round_half_up(v))) < 100)]
+    low_sk = f.sk[f.sk["measured"] & below_target(f.sk["value_pct"])]
     blocks: list[Block] = []
     if low_sk.empty:
         blocks.append(Paragraph(f"Sampai dengan {lab.triwulan} {lab.year} seluruh Sasaran Kegiatan yang telah terukur "
@@ -425,7 +427,7 @@ def _comparisons(row: dict, f: Facts) -> list[str]:
         if hit is None or not bool(hit["measured"]):
             continue
         before = hit["capaian_pct"]
-        delta = float(fmt.round_half_up(row["capaian_pct"])) - float(fmt.round_half_up(before))
+        delta = fmt.round_half_up(row["capaian_pct"]) - fmt.round_half_up(before)  # of the printed figures
         change = (f"naik {fmt.number(delta)} poin" if delta > 0 else f"turun {fmt.number(-delta)} poin" if delta < 0
                   else "tidak berubah")
         out.append(f"Dibandingkan {label} (realisasi {fmt.plain(hit['realisasi'])}, capaian "
@@ -435,13 +437,13 @@ def _comparisons(row: dict, f: Facts) -> list[str]:
 
 def _annual_comparison(row: dict) -> str:
     key, annual, real = row["pattern_key"], row["annual_target"], row["realisasi"]
-    if key == "stage":
+    if key == "stage_progress":
         return (f"Target triwulan berupa progres tahapan kegiatan (%), sehingga belum dapat dibandingkan dengan "
                 f"target tahunan sebesar {with_unit(annual, row.get('unit_of_measure'))}.")
     if fmt.is_missing(annual) or float(annual) == 0:
         return ""
     ratio = float(real) / float(annual) * 100  # display-only ratio: realisation as % of the annual target
-    if key == "flat" and not fmt.is_missing(row["target"]) and float(row["target"]) == float(annual):
+    if key == "monthly_flat" and not fmt.is_missing(row["target"]) and float(row["target"]) == float(annual):
         return f"Target triwulan sama dengan target tahunan ({fmt.plain(annual)}), sehingga capaian terhadap target tahunan juga {fmt.number(ratio)}%."
     return f"Terhadap target tahunan sebesar {fmt.plain(annual)}, realisasi tersebut mencapai {fmt.number(ratio)}%."
 
@@ -630,9 +632,21 @@ def budget_section(f: Facts, lab: Labels, num: Numbering) -> list[Block]:
         Paragraph("Efisiensi penggunaan anggaran per indikator kinerja (metode pada subbab 2.4):"),
         tables.efficiency_table(num.caption("Tabel", f"Pengukuran Efisiensi Indikator Kinerja {lab.sd} {lab.year}"),
                                 f.data.efficiency, f.ind, with_sk=True),
+        *efficiency_sasaran_blocks(f, num.caption("Tabel", f"Pengukuran Efisiensi per Sasaran Kegiatan {lab.sd} "
+                                                           f"{lab.year}") if not f.data.efficiency_sasaran.empty else ""),
         SectionBreak("portrait"),
     ]
     return blocks
+
+
+def efficiency_sasaran_blocks(f: Facts, title: str) -> list[Block]:
+    """Efficiency per sasaran (input % = the SK's spending / allocation, output % = its NPS from uncapped
+    capaian), beside the indicator table; nothing when the warehouse holds no SK figures."""
+    if f.data.efficiency_sasaran.empty:
+        return []
+    return [Paragraph("Efisiensi per sasaran kegiatan: % input = realisasi anggaran seluruh indikator sasaran / "
+                      "alokasinya × 100%; % output = NPS sasaran (capaian tanpa batas atas); TE = (IE − SE) / SE."),
+            tables.efficiency_sasaran_table(title, f.data.efficiency_sasaran, f.data.efficiency, f.sk)]
 
 
 def bab3(f: Facts, lab: Labels, num: Numbering) -> list[Block]:
@@ -694,8 +708,23 @@ def _describe_submission(rec: dict) -> str:
 
 def provenance_of(data: ReportData) -> Provenance:
     """Provenance from the data alone (for a report rendered outside ``build``)."""
-    used, print_ = unit_fingerprint(data.submissions, data.scores, data.capaian, data.year, data.quarter)
+    used, print_ = unit_fingerprint(data.submissions, data.scores, data.capaian, data.year, data.quarter,
+                                    approval_id_of(data.approval))
     return Provenance(version=None, fingerprint=print_, built_at=None, submissions=used)
+
+
+def approval_text(data: ReportData) -> str:
+    """Whether the report's figures are approved (who approved them, when) or a draft, in one sentence."""
+    row = data.approval or {}
+    label = approval_label(data.approval)
+    if label != "Disetujui":
+        return (f"Status data {quarter_label(data.quarter)} {data.year}: {label}. Angka dalam laporan ini adalah draf "
+                "dan dapat berubah sampai data triwulan disetujui Pusat.")
+    at = pd.Timestamp(row.get("approved_at"))
+    at = (at.tz_localize("UTC") if at.tzinfo is None else at).tz_convert(get_settings().timezone)
+    return (f"Status data {quarter_label(data.quarter)} {data.year}: Disetujui oleh {row.get('approved_by')} pada "
+            f"{fmt.date_id(at.date())} (diajukan oleh {row.get('submitted_by')}, diverifikasi oleh "
+            f"{row.get('verified_by')}); data triwulan yang disetujui tidak dapat diubah kecuali dibuka kembali.")
 
 
 VERDICTS = {"accepted": "diterima", "accepted_with_warnings": "diterima dengan catatan", "rejected": "ditolak"}
@@ -722,6 +751,7 @@ def sources_section(f: Facts, prov: Provenance, num_title: str) -> list[Block]:
         Paragraph(f"Laporan ini ({version}{built}) disusun seluruhnya dari data warehouse SAKIP. Sidik data "
                   f"(fingerprint SHA-256) laporan ini **{prov.fingerprint[:16]}**; perubahan data sumber menghasilkan "
                   f"sidik data dan versi laporan yang baru. Kebijakan penilaian: {f.data.policy.policy_id}."),
+        Paragraph(approval_text(f.data)),
         tables.sources_table(f"Berkas sumber yang digunakan ({len(prov.submissions)} berkas)",
                              prov.submissions.assign(verdict=prov.submissions["verdict"].map(VERDICTS)
                                                      .fillna(prov.submissions["verdict"])),
@@ -761,6 +791,8 @@ def lampiran(f: Facts, lab: Labels, prov: Provenance) -> list[Block]:
         Heading(2, f"Lampiran 4. Pengukuran Efisiensi {lab.sd} Tahun {lab.year}"),
         tables.efficiency_table(f"PENGUKURAN EFISIENSI INDIKATOR KINERJA S.D. {lab.triwulan.upper()} TAHUN {lab.year} "
                                 f"{unit}", f.data.efficiency, f.ind, with_sk=True),
+        *efficiency_sasaran_blocks(f, f"PENGUKURAN EFISIENSI PER SASARAN KEGIATAN S.D. {lab.triwulan.upper()} TAHUN "
+                                      f"{lab.year} {unit}"),
         SectionBreak("portrait"),
         *sources_section(f, prov, "Lampiran 5. Sumber Data"),
     ]
@@ -782,5 +814,6 @@ def unit_report(data: ReportData, report_date: date | None = None, provenance: P
             *bab4(f, lab, day, num, summary)]  # Bab III ends with a section break
     title = f"Laporan Kinerja Interim {lab.triwulan} {lab.year} {f.unit_name}"
     return Document(title=title, subject=f"SAKIP {f.data.unit_code} {lab.year} {lab.tw}",
-                    footer=f"Laporan Kinerja Interim {lab.triwulan} {lab.year} – {f.unit_name}",
+                    footer=f"Laporan Kinerja Interim {lab.triwulan} {lab.year} – {f.unit_name} – "
+                           f"{approval_label(data.approval)}",
                     blocks=tuple(front + body + lampiran(f, lab, prov)))

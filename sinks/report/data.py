@@ -1,7 +1,7 @@
 """Everything a report reads from the warehouse: plain SELECTs on the ``v_*`` views, nothing else.
 
-This is the report's only database access. ``load_report_data`` / ``load_national_data`` take an open
-connection so the caller (``build.py``) decides the transaction: all SELECTs of one report run in one
+This is the unit report's only database access (the book's is ``dalam_angka_data``).
+``load_report_data`` takes an open connection so the caller (``build.py``) decides the transaction: all SELECTs of one report run in one
 transaction, so a report never mixes two versions of the data. The frames keep the views' column names
 (see ``docs/architecture.md``); the renderers and the content builder only see these dataclasses, so
 tests can build them in memory.
@@ -33,6 +33,7 @@ class ReportData:
     - ``budget_ro`` / ``budget_expense``: v_budget_ro / v_budget_expense_type at the quarter-end month;
     - ``budget_unit``: v_budget_unit for every month of the year; ``rpd``: v_rpd_month of the year;
     - ``efficiency``: v_efficiency of the quarter (with the unit's ``TOTAL`` row);
+    - ``efficiency_sasaran``: v_efficiency_sasaran of the quarter (one row per SK; empty: no SK table);
     - ``submissions``: v_submission of the unit for both years (every version, current or not);
     - ``policy``: the scoring policy cited by the scores.
     """
@@ -51,38 +52,13 @@ class ReportData:
     efficiency: pd.DataFrame
     submissions: pd.DataFrame
     policy: PolicyInfo
+    efficiency_sasaran: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the quarter's row of ``v_quarter_approval`` (state, who approved it, when), None: no data or step yet
+    approval: dict | None = None
 
     @property
     def end_month(self) -> int:
         """The quarter-end month whose rows are the quarter's figures."""
-        return quarter_end_month(self.quarter)
-
-
-@dataclass(frozen=True)
-class NationalData:
-    """The data of the national roll-up for a quarter.
-
-    - ``scores``: v_score level 'total' of every unit for the year (every quarter);
-    - ``ranking``: v_budget_ranking at the quarter-end month;
-    - ``completeness``: v_reporting_completeness for months 1..quarter-end;
-    - ``submissions``: v_submission of every unit for the year;
-    - ``policies``: scoring policies cited by the scores, by policy_id;
-    - ``overrides``: the active manual overrides of the year to the quarter end (unit_code, year, month,
-      override_id), for the fingerprint.
-    """
-
-    year: int
-    quarter: int
-    scores: pd.DataFrame
-    ranking: pd.DataFrame
-    completeness: pd.DataFrame
-    submissions: pd.DataFrame
-    policies: dict[str, PolicyInfo] = field(default_factory=dict)
-    overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["unit_code", "year", "month", "override_id"]))
-
-    @property
-    def end_month(self) -> int:
         return quarter_end_month(self.quarter)
 
 
@@ -149,28 +125,17 @@ def load_report_data(conn: Connection, unit_code: str, year: int, quarter: int,
         submissions=with_revision_notes(
             conn, select_view(conn, "v_submission", "unit_code = :unit AND year IN (:y0, :y1)", both)),
         policy=policy_info(unit_code, year, ids[0] if ids else None, policy_dir),
+        efficiency_sasaran=select_view(conn, "v_efficiency_sasaran", "unit_code = :unit AND year = :year AND quarter = :q",
+                                       {**unit_year, "q": quarter}),
+        approval=approval_row(conn, unit_code, year, quarter),
     )
 
 
-def load_national_data(conn: Connection, year: int, quarter: int, policy_dir: Path | None = None) -> NationalData:
-    """All rows of the national roll-up for ``year``/``quarter``, read on ``conn`` (one transaction)."""
-    month = quarter_end_month(quarter)
-    scores = select_view(conn, "v_score", "year = :year AND level = 'total'", {"year": year})
-    current = scores[scores["quarter"] == quarter]
-    policies: dict[str, PolicyInfo] = {}
-    for pid in _policy_ids(current):
-        unit = current.loc[current["policy_id"] == pid, "unit_code"].iloc[0]
-        policies[pid] = policy_info(str(unit), year, pid, policy_dir)
-    return NationalData(
-        year=year, quarter=quarter, scores=scores,
-        ranking=select_view(conn, "v_budget_ranking", "year = :year AND month = :month",
-                            {"year": year, "month": month}),
-        completeness=select_view(conn, "v_reporting_completeness", "year = :year AND month <= :month",
-                                 {"year": year, "month": month}),
-        submissions=select_view(conn, "v_submission", "year = :year", {"year": year}),
-        policies=policies,
-        overrides=override_rows(conn, "year = :year AND month <= :month", {"year": year, "month": month}),
-    )
+def approval_row(conn: Connection, unit_code: str, year: int, quarter: int) -> dict | None:
+    """The unit-quarter's approval state (``v_quarter_approval``), None when it has none."""
+    rows = select_view(conn, "v_quarter_approval", "unit_code = :unit AND year = :year AND quarter = :q",
+                       {"unit": unit_code, "year": year, "q": quarter})
+    return rows.iloc[0].to_dict() if len(rows) else None
 
 
 def override_rows(conn: Connection, where: str, params: dict) -> pd.DataFrame:

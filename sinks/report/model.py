@@ -1,6 +1,6 @@
 """The document model: one list of blocks that both renderers (Word and PDF) walk.
 
-A report is built once as a :class:`Document` (``content.py``, ``national.py``); ``docx_render`` and
+A report is built once as a :class:`Document` (``content.py``, ``dalam_angka.py``); ``docx_render`` and
 ``pdf_render`` only translate blocks into their format and never compute or reword anything, so the
 Word file and the PDF carry the same content by construction. Blocks are frozen dataclasses holding
 display-ready strings (already formatted by ``idformat``).

@@ -63,14 +63,17 @@ def used_submissions(submissions: pd.DataFrame, year: int, quarter: int, with_pr
 
 
 def fingerprint(used: pd.DataFrame, policy_ids: list[str] | tuple[str, ...] = (),
-                override_ids: list[int] | tuple[int, ...] = ()) -> str:
+                override_ids: list[int] | tuple[int, ...] = (), approval_id: int | None = None) -> str:
     """SHA-256 of the sorted (submission id, file hash) pairs, the scoring policies cited and the active
     manual overrides applied to the rows shown (an override or its withdrawal changes the scores without
-    a new file)."""
+    a new file), and the approval in force (``approval_id``: the quarter's Disetujui step; approving or
+    reopening a quarter makes a new version that says draft or approved)."""
     pairs = sorted(zip(used["submission_id"].astype(str), used["file_hash"].astype(str)))
     body: dict = {"submissions": pairs, "policies": sorted({str(p) for p in policy_ids})}
     if len(override_ids):  # the key is absent without overrides: fingerprints of reports without any stay stable
         body["overrides"] = sorted({int(o) for o in override_ids})
+    if approval_id is not None:  # absent for a draft: fingerprints of reports never approved stay stable
+        body["approved"] = int(approval_id)
     payload = json.dumps(body, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -113,11 +116,25 @@ def national_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, overri
 
 
 def unit_fingerprint(submissions: pd.DataFrame, scores: pd.DataFrame, capaian: pd.DataFrame,
-                     year: int, quarter: int) -> tuple[pd.DataFrame, str]:
+                     year: int, quarter: int, approval_id: int | None = None) -> tuple[pd.DataFrame, str]:
     """(submissions used, fingerprint) of a unit's quarter report from its ``v_submission``, ``v_score`` and
-    ``v_indicator_capaian`` rows: the one computation both the build and the stale-report check use."""
+    ``v_indicator_capaian`` rows and its ``v_quarter_approval.approval_event_id``: the one computation both
+    the build and the stale-report check use."""
     used = used_submissions(submissions, year, quarter)
-    return used, fingerprint(used, policy_ids_of(scores, year, quarter), override_ids_of(capaian, year, quarter))
+    return used, fingerprint(used, policy_ids_of(scores, year, quarter), override_ids_of(capaian, year, quarter),
+                             approval_id)
+
+
+def approval_label(approval: dict | None) -> str:
+    """How a unit report labels its figures: "Disetujui" for an approved quarter, else "Draf (<state>)"."""
+    state = (approval or {}).get("state_label") or "Belum diajukan"
+    return "Disetujui" if approval_id_of(approval) is not None else f"Draf ({state})"
+
+
+def approval_id_of(approval: dict | None) -> int | None:
+    """The Disetujui step in force of a ``v_quarter_approval`` row (None: not approved)."""
+    value = (approval or {}).get("approval_event_id")
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def submission_records(used: pd.DataFrame) -> list[dict]:
