@@ -29,15 +29,19 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from flows.derive import policy_resolver
+from flows import controls
+from flows import outliers as outlier_step
 from flows.select import Handled
 from reference.master import resolve_unit
 from sakip import periods
 from sakip.settings import Settings, get_settings
-from schemas.contract import MONTH_COLUMNS, PLAN
+from schemas.contract import IDENTITY_HEADERS, IDENTITY_SHEET, MONTH_COLUMNS, PLAN
 from schemas.messages import problem, problems_frame
 from schemas.validate import ValidationContext, ValidationResult, validate_workbooks
 from sinks import feedback
 from sinks.warehouse import db, load, read, seen
+from sinks.warehouse import outliers as outlier_store
 from sinks.warehouse import schema as s
 from sources.workbook import WorkbookData, read_workbook
 
@@ -58,6 +62,10 @@ class IntakeJob:
     received_at: datetime
     #: why the run refuses to read the file at all (a rule id), None for a submission to check
     refusal: str | None = None
+    #: when the pipeline first saw the file, and the listing before that (None: the warehouse's first
+    #: listing): the period lock is judged on these, never on the modification time (``flows.controls``)
+    first_seen_at: datetime | None = None
+    seen_after: datetime | None = None
 
     @property
     def file_name(self) -> str:
@@ -91,6 +99,8 @@ class Prepared:
     result: ValidationResult | None = None
     feedback_paths: Mapping[str, str] = field(default_factory=dict)
     error: str | None = None
+    #: values flagged as outliers against the unit's history (fresh or checked), None when not scored
+    outliers: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -125,8 +135,15 @@ def jobs_of(files: pd.DataFrame, tz: str) -> list[IntakeJob]:
               for c in ("seen_after", "first_seen_at")]
     arrived = seen.arrival(files["modified_at"], *bounds)
     return [IntakeJob(path=Path(f["path"]), unit_folder=folder_of(f), content=f["content"], sha256=f["sha256"],
-                      size_bytes=int(f["size_bytes"]), received_at=received_at(when, tz), refusal=refusal_of(f))
-            for f, when in zip(files.to_dict("records"), arrived)]
+                      size_bytes=int(f["size_bytes"]), received_at=received_at(when, tz), refusal=refusal_of(f),
+                      first_seen_at=_seen(first), seen_after=_seen(after))
+            for f, when, after, first in zip(files.to_dict("records"), arrived, *bounds)]
+
+
+def _seen(value: object) -> datetime | None:
+    """A listing time as an aware datetime (None when missing)."""
+    stamp = pd.Timestamp(value) if value is not None else pd.NaT
+    return None if pd.isna(stamp) else (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).to_pydatetime()
 
 
 def refusal_of(file: Mapping) -> str | None:
@@ -167,9 +184,35 @@ def prepare_chunk(chunk: Chunk) -> list[Prepared]:
             failed[i] = failed_prepared(job, error)
     with db.worker_engine(settings.warehouse_url).connect() as conn:  # reads only
         contexts = validation_contexts(conn, read_ok, settings, chunk.today)
+        blocked = controls.control_problems(conn, settings, [_control_file(job, data) for job, data in read_ok])
+        histories = outlier_step.contexts(conn, [(_reference_unit(d, j.unit_folder), d) for j, d in read_ok], settings)
     results = _validate(list(zip([d for _, d in read_ok], contexts)))
-    prepared = iter(_with_feedback(job, data, result, settings) for (job, data), result in zip(read_ok, results))
+    covered = _policy_coverage(settings)
+    results = [_policy_pending(job, data, result, covered) for (job, data), result in zip(read_ok, results)]
+    results = [_with_control_problems(result, found) for result, found in zip(results, blocked)]
+    scored = [(result, None) if isinstance(result, Exception) else outlier_step.apply(data, result, history, ctx.plan)
+              for (_, data), result, history, ctx in zip(read_ok, results, histories, contexts)]
+    prepared = iter(_with_feedback(job, data, result, settings, found)
+                    for (job, data), (result, found) in zip(read_ok, scored))
     return [failed[i] if i in failed else next(prepared) for i in range(len(chunk.jobs))]
+
+
+def _control_file(job: IntakeJob, data: WorkbookData) -> dict:
+    """What the controls judge a file on: its sender, kind, period and when the pipeline first saw it."""
+    ident = data.identity
+    return {"unit_code": _reference_unit(data, job.unit_folder), "kind": data.kind, "year": ident.get("year"),
+            "month": ident.get("month"), "file_name": job.file_name, "first_seen_at": job.first_seen_at,
+            "seen_after": job.seen_after}
+
+
+def _with_control_problems(result: ValidationResult | Exception, found: list[dict]) -> ValidationResult | Exception:
+    """A file blocked by a control (locked period, quarter under approval) is rejected with those problems
+    first; its other problems stay, so the steward sees everything at once."""
+    if isinstance(result, Exception) or not found:
+        return result
+    problems = pd.concat([problems_frame(found), result.problems], ignore_index=True) if len(result.problems) \
+        else problems_frame(found)
+    return replace(result, verdict="rejected", problems=problems)
 
 
 def _validate(items: list[tuple[WorkbookData, ValidationContext]]) -> list[ValidationResult | Exception]:
@@ -187,16 +230,52 @@ def _validate(items: list[tuple[WorkbookData, ValidationContext]]) -> list[Valid
     return out
 
 
+def _policy_coverage(settings: Settings):
+    """(unit, year) -> whether the scoring-policy index assigns that unit-year a policy."""
+    resolve = policy_resolver(settings)
+
+    def covered(unit: str, year: int) -> bool:
+        try:
+            resolve(unit, year)
+        except KeyError:  # reference.policy: the index assigns no policy to the unit-year
+            return False
+        except Exception:  # noqa: BLE001 - a broken policy file is deriving's to report, not the steward's
+            LOG.exception("scoring policy of %s %s not loadable", unit, year)
+        return True
+
+    return covered
+
+
+def _policy_pending(job: IntakeJob, data: WorkbookData, result: ValidationResult | Exception,
+                    covered) -> ValidationResult | Exception:
+    """A file that will be stored for a unit-year no scoring policy covers yet: stored all the same (its
+    unit-year waits for the policy, ``flows.derive``), with a ``policy_pending`` warning at Identitas Tahun
+    so the steward and the audit know why no score appears. A rejected file changes nothing: no notice."""
+    if isinstance(result, Exception) or result.verdict == "rejected":
+        return result
+    unit, year = _reference_unit(data, job.unit_folder), data.identity.get("year")
+    if not unit or not isinstance(year, int) or covered(unit, year):
+        return result
+    row = data.identity_rows.get("year")
+    letter = data.columns.get(IDENTITY_SHEET, {}).get("value")
+    notice = problem("policy_pending", file=result.file_name, sheet=IDENTITY_SHEET, row=row,
+                     column=IDENTITY_HEADERS[1], cell=f"{letter}{row}" if letter and row else None, value=year,
+                     year=year)
+    problems = pd.concat([problems_frame([notice]), result.problems], ignore_index=True) \
+        if len(result.problems) else problems_frame([notice])
+    return replace(result, verdict="accepted_with_warnings", problems=problems)
+
+
 def _with_feedback(job: IntakeJob, data: WorkbookData, result: ValidationResult | Exception,
-                   settings: Settings) -> Prepared:
+                   settings: Settings, outliers: pd.DataFrame | None = None) -> Prepared:
     if isinstance(result, Exception):
         return failed_prepared(job, result)
     try:
-        paths = write_feedback(job, data, result, settings)
+        paths = write_feedback(job, data, result, settings, outlier_step.checked_notes(data, result, outliers))
     except Exception as error:  # noqa: BLE001
         return failed_prepared(job, error)
     return Prepared(job=replace(job, content=b""), kind=data.kind, identity=dict(data.identity), result=result,
-                    feedback_paths=paths)
+                    feedback_paths=paths, outliers=outliers)
 
 
 def refused(job: IntakeJob, settings: Settings) -> Prepared:
@@ -214,14 +293,16 @@ def failed_prepared(job: IntakeJob, error: BaseException) -> Prepared:
     return Prepared(job=replace(job, content=b""), error=f"{type(error).__name__}: {error}")
 
 
-def write_feedback(job: IntakeJob, data: WorkbookData, result: ValidationResult, settings: Settings) -> dict[str, str]:
-    """The steward's annotated copy and JSON, under ``<out>/umpan-balik/<unit folder>/``."""
+def write_feedback(job: IntakeJob, data: WorkbookData, result: ValidationResult, settings: Settings,
+                   checked: list[dict] | None = None) -> dict[str, str]:
+    """The steward's annotated copy and JSON, under ``<out>/umpan-balik/<unit folder>/`` (``checked``:
+    notes of outliers marked as checked, ``sinks.feedback.checked_notes``)."""
     folder = settings.out / "umpan-balik" / (job.unit_folder or NO_FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
     stem = job.path.stem
     xlsx = feedback.write_feedback_workbook(job.path, result, folder / f"{stem}_umpan-balik.xlsx", data=data,
-                                            content=job.content)
-    payload = feedback.feedback_json(result, job.file_name)
+                                            content=job.content, checked=checked)
+    payload = feedback.feedback_json(result, job.file_name, checked)
     json_path = folder / f"{stem}_umpan-balik.json"
     json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return {"xlsx": str(xlsx), "json": str(json_path)}
@@ -329,6 +410,7 @@ def store(engine: Engine, prepared: Prepared, content: bytes, settings: Settings
         submission_id = load.record_submission(engine, meta, result.verdict, result.problems)
         if job.refusal != "file_is_link":  # a link is never followed, so nothing of it is kept
             archive(job, content, settings, "ditolak")
+        _record_outliers(engine, prepared, submission_id)
         return FileOutcome(**common, status="rejected", submission_id=submission_id)
     if prepared.kind == PLAN:
         loaded = load.load_plan(engine, result.frames, meta, result.verdict, result.problems,
@@ -338,7 +420,16 @@ def store(engine: Engine, prepared: Prepared, content: bytes, settings: Settings
     archive(job, content, settings, "diterima")
     # another run stored the same file since this one looked: nothing was loaded by this run
     status = "duplicate" if loaded.status == "unchanged" else "loaded"
+    if status == "loaded":
+        _record_outliers(engine, prepared, loaded.submission_id)
     return FileOutcome(**common, status=status, submission_id=loaded.submission_id)
+
+
+def _record_outliers(engine: Engine, prepared: Prepared, submission_id: int | None) -> None:
+    """The outliers the file was told about, kept with its submission (``audit_outlier``; the centre's view
+    ``v_outlier``), in a transaction of their own right after the file's."""
+    if submission_id is not None and prepared.outliers is not None and len(prepared.outliers):
+        outlier_store.record_outliers(engine, submission_id, prepared.outliers)
 
 
 def archive(job: IntakeJob, content: bytes, settings: Settings, outcome: str) -> Path:

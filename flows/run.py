@@ -12,6 +12,7 @@ before the next wave is prepared.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from flows import derive, intake, reports
+from flows import derive, digest, intake, reports
 from flows.runners import Failed, Progress, Runner, Silent, chunked
 from flows.select import handled_hashes
 from sakip.settings import Settings
@@ -28,6 +29,7 @@ from sinks.report.build import ReportResult
 from sinks.warehouse import db, load, seen
 from sources.inbox import scan_inbox, with_content
 
+LOG = logging.getLogger(__name__)
 #: Progress phases, as the operator reads them.
 FILES, UNIT_YEARS, REPORTS = "berkas", "unit-tahun", "laporan"
 
@@ -39,6 +41,9 @@ class IntakeRun:
     outcomes: list[intake.FileOutcome] = field(default_factory=list)
     derived: derive.Derived | None = None
     years_refreshed: list[int] = field(default_factory=list)
+    #: the digests sent after the run (``flows.digest``) and notes for the run's summary (Indonesian)
+    digests: digest.DigestRun | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def waves(folders: Sequence[str | None]) -> list[list[int]]:
@@ -84,6 +89,8 @@ def _store(engine: Engine, settings: Settings, job: intake.IntakeJob,
         return intake.failed_outcome(job, prepared.error)
     try:
         return intake.store(engine, prepared, job.content, settings)
+    except db.WarehouseBusy:  # another process holds the warehouse: every later file would wait too
+        raise
     except Exception as error:  # noqa: BLE001 - one file's failure never stops the others
         intake.failed_prepared(job, error)
         return intake.failed_outcome(job, f"{type(error).__name__}: {error}")
@@ -135,7 +142,19 @@ def collect(engine: Engine, settings: Settings, files: pd.DataFrame, runner: Run
     run.years_refreshed = sorted(handled | {year for _, year in run.derived.unit_years})
     for year in run.years_refreshed:
         derive.refresh_reporting_status(engine, settings, year)
+    run.digests = _digests(engine, settings, run, now)
+    run.notes += run.digests.notes
     return run
+
+
+def _digests(engine: Engine, settings: Settings, run: IntakeRun, now: datetime | None) -> digest.DigestRun:
+    """The collection's digests (``flows.digest``): the run's data is stored already, so nothing about them
+    (a mail server down, a disk full) fails the run; it is logged and noted in the run's summary."""
+    try:
+        return digest.send_digests(engine, settings, run.outcomes, run.years_refreshed, now)
+    except Exception as error:  # noqa: BLE001 - the collection itself succeeded
+        LOG.exception("collection digests failed")
+        return digest.DigestRun(notes=[f"Ringkasan pengumpulan tidak dapat dibuat: {type(error).__name__}: {error}"])
 
 
 def derive_all(engine: Engine, settings: Settings, touched: Iterable[tuple[str, int]] = (),

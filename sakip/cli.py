@@ -16,7 +16,10 @@ from typing import Annotated, NoReturn, Optional
 import typer
 
 from sakip import periods
+from sakip.controls import controls_app
 from sakip.policy_commands import policy_app
+from sakip.controls_outliers import follow_up
+from sakip.portal_commands import portal_app
 from sakip.settings import get_settings
 
 app = typer.Typer(help="Pipeline kinerja SAKIP BPOM: template, validasi, koleksi, skor, gudang data, laporan.",
@@ -26,6 +29,9 @@ db_app = typer.Typer(help="Pemeliharaan gudang data.", no_args_is_help=True)
 app.add_typer(template_app, name="template")
 app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
+app.add_typer(controls_app)  # sakip unlock / approve / reopen (period lock and approval, sakip/controls.py)
+app.add_typer(portal_app, name="portal")
+app.command("follow-up")(follow_up)
 
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="Berkas kebijakan penilaian (YAML) pengganti.")]
 
@@ -62,14 +68,30 @@ def _run_files(files, policy: Path | None):
     from flows.runners import local_runner
     from sakip.progress import bars
 
+    from sinks.warehouse.db import WarehouseBusy
+
     settings = get_settings()
     runner = local_runner(settings.workers)
     try:
         with bars() as progress:
             result = run.collect(_engine(), settings, files, runner, progress, policy)
+    except WarehouseBusy as error:
+        _busy(error)
     finally:
         runner.close()
+    for note in result.notes:
+        typer.echo(f"Catatan: {note}")
     return result.outcomes
+
+
+#: Exit code of a run that gave up waiting for a warehouse lock (sysexits EX_TEMPFAIL: run it again later).
+EXIT_BUSY = 75
+
+
+def _busy(error: Exception) -> NoReturn:
+    """A warehouse lock held too long by another process: the Indonesian message, exit ``EXIT_BUSY``."""
+    typer.echo(f"Gagal: {error}", err=True)
+    raise typer.Exit(code=EXIT_BUSY) from error
 
 
 @template_app.command("plan")
@@ -121,6 +143,10 @@ def demo(year: Annotated[int, typer.Option("--year")], out: Annotated[Path, type
                                  workers=get_settings().workers,
                                  progress=lambda done, total: _demo_progress(progress, done, total))
     typer.echo(f"Data demo {year} ditulis ke {out} ({manifest.summary()})")
+    from sakip.controls import write_demo_scenario
+
+    typer.echo(f"Skenario kontrol demo (persetujuan, kunci periode) untuk run-year: "
+               f"{write_demo_scenario(get_settings(), year, seed)}")
 
 
 def _demo_progress(progress, done: int, total: int) -> None:
@@ -235,8 +261,10 @@ def backfill(first: Annotated[int, typer.Option("--from")], last: Annotated[int,
 @app.command("run-year")
 def run_year(year: Annotated[int, typer.Option("--year")], policy: PolicyOption = None,
              reports: Annotated[bool, typer.Option("--reports/--no-reports")] = True) -> None:
-    """Pekerjaan utama setahun: rencana, 12 bulan, lalu laporan triwulan per unit dan nasional."""
+    """Pekerjaan utama setahun: rencana, 12 bulan, lalu laporan triwulan per unit dan nasional (tahun demo: juga
+    skenario kontrol persetujuan dan kunci periode yang ditulis sakip demo)."""
     backfill(year, year, policy)
+    _demo_controls(year, policy)
     if reports:
         from flows import reports as report_steps
 
@@ -246,10 +274,29 @@ def run_year(year: Annotated[int, typer.Option("--year")], policy: PolicyOption 
         _build_reports(list(dict.fromkeys(jobs)))  # a stale report of an earlier quarter is listed once
 
 
+def _demo_controls(year: int, policy: Path | None) -> None:
+    """A demo year (``sakip demo`` left its scenario in the output folder): play the control scenario."""
+    from flows.select import select_files
+    from sakip import controls
+
+    settings = get_settings()
+    if not controls.demo_scenario_path(settings, year).is_file():
+        return
+
+    def collect_month() -> list:
+        outcomes = _run_files(select_files(settings, "bulanan", year, controls.DEMO_MONTH), policy)
+        _echo_outcomes([o for o in outcomes if o.status != "duplicate"])
+        return outcomes
+
+    for line in controls.play_demo_scenario(settings, year, collect_month):
+        typer.echo(line)
+
+
 @app.command()
 def report(quarter: Annotated[str, typer.Option("--quarter", help="YYYY-Qn")],
            unit: Annotated[Optional[str], typer.Option("--unit")] = None,
-           national: Annotated[bool, typer.Option("--national")] = False,
+           national: Annotated[bool, typer.Option("--national", help="Buku nasional Kinerja BPOM Dalam Angka "
+                                                                     "triwulan itu")] = False,
            all_units: Annotated[bool, typer.Option("--all", help="Semua unit yang triwulannya lengkap")] = False,
            force: Annotated[bool, typer.Option("--force", help="Buat laporan unit walaupun data triwulan belum "
                                                               "lengkap (laporan memuat catatannya)")] = False) -> None:
@@ -279,9 +326,13 @@ def _build_reports(jobs) -> None:
 
     settings = get_settings()
     runner = local_runner(settings.workers)
+    from sinks.warehouse.db import WarehouseBusy
+
     try:
         with bars() as progress:
             results = run.build_reports(_engine(), settings, jobs, runner, progress)
+    except WarehouseBusy as error:
+        _busy(error)
     finally:
         runner.close()
     failed = 0
@@ -306,12 +357,15 @@ def override(unit: Annotated[str, typer.Option("--unit")], year: Annotated[int, 
              policy: PolicyOption = None) -> None:
     """Mencatat penyesuaian capaian manual (dengan alasan dan pelaku) lalu menghitung ulang skor unit."""
     from flows import run
+    from sinks.warehouse.db import WarehouseBusy
 
     try:
         override_id = run.add_override(_engine(), get_settings(), _unit_code(unit), year, month, indicator, value,
                                        reason, by, policy)
     except ValueError as error:
         _fail(error)
+    except WarehouseBusy as error:
+        _busy(error)
     typer.echo(f"Penyesuaian #{override_id} dicatat dan skor {unit} {year} dihitung ulang.")
 
 
@@ -325,11 +379,15 @@ def rescore(year: Annotated[int, typer.Option("--year")],
     berkas yang sudah dimuat tidak dimuat ulang, jadi skornya baru berubah lewat perintah ini."""
     from flows.derive import rescore as derive_again
 
+    from sinks.warehouse.db import WarehouseBusy
+
     codes = [_unit_code(u) for u in units] if units else None
     try:
         rows = derive_again(_engine(), get_settings(), year, codes, policy)
     except (ValueError, KeyError) as error:
         _fail(error)
+    except WarehouseBusy as error:
+        _busy(error)
     for row in rows:
         typer.echo(f"{row['unit_code']:12s} {row['year']} kebijakan {row['policy_id']}: {row['rows']} baris dihitung ulang")
     typer.echo(f"Ringkasan: {len(rows)} unit-tahun dihitung ulang" if rows else f"Tidak ada rencana {year} di gudang data.")

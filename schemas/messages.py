@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from reference.rounding import rounded_decimal
+
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -139,6 +141,11 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
        "berkas ini menggantikan kiriman {period} yang sudah ada dan batas waktu pengiriman{deadline} sudah "
        "lewat, tetapi Catatan Revisi kosong.",
        "Catatan Revisi berisi alasan perubahan data"),
+    _r("policy_pending", WARNING,
+       "belum ada kebijakan penilaian (SAKIP) untuk tahun {year}; data berkas ini disimpan, tetapi capaian dan "
+       "nilainya baru dihitung setelah kebijakan tahun itu ditetapkan di sistem.",
+       "tidak perlu mengirim ulang: operator pusat menambahkan kebijakan penilaian tahun {year}, lalu nilai "
+       "dihitung otomatis; bila Tahun di lembar Identitas salah, perbaiki dan kirim ulang"),
     _r("plan_not_available", WARNING,
        "pemeriksaan dilakukan tanpa Rencana Tahunan; aturan yang membandingkan dengan rencana (indikator, target, "
        "pagu) dilewati.",
@@ -156,6 +163,17 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
     _r("count_not_whole", ERROR,
        "jumlah {value} di kolom '{header}' bukan bilangan bulat.",
        "bilangan bulat 0 atau lebih"),
+    _r("value_implausible", ERROR,
+       "nilai {value} di kolom '{header}' tidak mungkin{scope}: batas tertingginya {limit}.",
+       "angka 0 sampai {limit}{scope}; periksa pemisah desimal dan digit yang terketik ganda"),
+    _r("value_unusual", WARNING,
+       "nilai {value} di kolom '{header}' jauh di atas nilai yang lazim{scope} (paling besar {limit}); berkas "
+       "diterima, tetapi periksa kembali nilainya.",
+       "angka 0 sampai {limit}{scope}; bila nilai ini memang benar, tidak perlu tindakan, bila salah kirim "
+       "perbaikannya"),
+    _r("text_too_long", ERROR,
+       "isian {what} terlalu panjang: {length} karakter, batasnya {limit} karakter.",
+       "teks paling panjang {limit} karakter; ringkas isinya dan simpan uraian lengkap di dokumen pendukung"),
     _r("duplicate_row", ERROR,
        "baris ini mengulang {key} yang sudah ada di baris {first_row}.",
        "satu baris untuk setiap {grain}"),
@@ -247,12 +265,31 @@ RULES: dict[str, Rule] = {r.rule_id: r for r in (
        "Realisasi {value} berbeda dengan nilai dari data {source} s.d. bulan ini: {numerator} / {denominator} "
        "x 100 = {derived}.",
        "Realisasi {derived} (selisih paling besar 0,01), atau perbaiki data {source}"),
+    # -- outliers against the unit's own history (transforms.outliers, flows.outliers) -----------
+    _r("outlier", WARNING,
+       "{what} {value} jauh {direction} riwayat unit ini sendiri: {history}.",
+       "periksa kembali angka ini (salah ketik, satuan, atau angka setahun diisi sebulan?); bila memang benar, "
+       "minta Pusat mencatatnya sebagai sudah diperiksa (sakip follow-up) beserta alasannya"),
+    # -- data-quality controls (flows.controls): period lock and quarter approval -------------
+    _r("period_locked", ERROR,
+       "periode {period} sudah dikunci sejak {locked_from} ({lock_days} hari setelah batas waktu {deadline}); "
+       "berkas ini pertama kali terlihat oleh sistem pada {seen} sehingga tidak dimuat.",
+       "kiriman sebelum periode dikunci; bila perbaikan tetap diperlukan, minta Pusat memberi pengecualian "
+       "kunci periode (sakip unlock), lalu berkas yang sama dimuat pada pengumpulan berikutnya"),
+    _r("quarter_frozen", ERROR,
+       "data {quarter} {year} unit ini berstatus '{state}' ({by}, {at}); data triwulan dalam persetujuan atau "
+       "yang sudah disetujui tidak dapat diubah, sehingga berkas{what} ini tidak dimuat.",
+       "minta {who} membuka kembali {quarter} {year} dengan alasan (sakip reopen); berkas yang sama dimuat pada "
+       "pengumpulan berikutnya"),
 )}
 
 #: Errors that depend on when the file is checked, not on its content: the plan was not loaded yet,
 #: or the period had not begun. A file rejected for these alone is checked again when collected again
 #: (an identical file is otherwise a no-op).
-CONTEXT_RULES = frozenset({"plan_missing", "period_before_plan", "period_future"})
+#: A locked period or a quarter under approval (``flows.controls``) is lifted by the centre (a lock exception,
+#: a reopening), not by changing the file: the same bytes are checked again too.
+CONTEXT_RULES = frozenset({"plan_missing", "period_before_plan", "period_future", "period_locked",
+                           "quarter_frozen"})
 #: Errors about the file's name or where it was put, not its content: fixed by renaming the file or
 #: sending it through the right folder, so the same bytes must stay sendable (checked again).
 CHANNEL_RULES = frozenset({"unit_mismatch_filename", "period_mismatch_filename", "file_outside_unit_folder"})
@@ -283,17 +320,25 @@ def rule(rule_id: str) -> Rule:
 
 
 def fmt_number(value: Any, decimals: int = 2) -> str:
-    """A number as Indonesians write it: 1234567.891 -> '1.234.567,89', 12.0 -> '12'."""
+    """A number as Indonesians write it: 1234567.891 -> '1.234.567,89', 12.0 -> '12'.
+
+    Rounded by ``reference.rounding`` (the rule kriteria are banded with and the report prints with),
+    so a capaian of 99,995 reads '100' here as it reads '100,00' in the report; trailing zeros dropped.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "kosong"
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
+    if not math.isfinite(number):
+        return str(value)
     if number.is_integer():
         text = f"{number:,.0f}"
     else:
-        text = f"{number:,.{decimals}f}".rstrip("0").rstrip(".")
+        text = f"{rounded_decimal(number, decimals):,f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        text = "0" if text in ("-0", "") else text
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 

@@ -234,6 +234,8 @@ def sakip_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("SAKIP_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("SAKIP_OUT", str(tmp_path / "out"))
     monkeypatch.setenv("SAKIP_WORKERS", "1")  # in process: the parallel runners have tests of their own
+    # 2023 files written today are years past the period lock: off here (tests/flows/test_period_lock.py tests it)
+    monkeypatch.setenv("SAKIP_LOCK_DAYS", "off")
     settings_module.get_settings.cache_clear()
     yield tmp_path
     settings_module.get_settings.cache_clear()

@@ -23,8 +23,8 @@ from sinks.warehouse.records import read_frame
 
 #: Columns that record when something happened, not what: they differ between two equal runs.
 WHEN = {"loaded_at", "raw_changed_at", "derived_at", "built_at", "set_at", "deactivated_at"}
-#: Tables that record where and how often the inbox was listed, not what was loaded.
-LISTINGS = {"inbox_seen", "inbox_scan"}
+#: Tables that record where and how often the inbox was listed (and what each run e-mailed), not what was loaded.
+LISTINGS = {"inbox_seen", "inbox_scan", "control_digest"}  # (and the digests each run sent: one per run)
 
 
 def settings_for(engine: Engine, tmp_path: Path, **extra) -> Settings:

@@ -599,6 +599,24 @@ fact_efficiency_quarter = Table(
     comment="One row per unit x year x quarter x indicator (plus 'TOTAL' for the unit): efficiency.",
 )
 
+fact_efficiency_sasaran_quarter = Table(
+    "fact_efficiency_sasaran_quarter",
+    metadata,
+    *_unit_quarter(),
+    _code("sk_code", primary_key=True),
+    _amount("input_pagu_rp"),
+    _amount("input_realisasi_rp"),
+    Column("input_pct", Double()),
+    Column("output_pct", Double()),
+    Column("ie", Double()),
+    Column("se", Double()),
+    Column("te", Double()),
+    Column("kategori", Text),
+    _quarter_check(),
+    comment="One row per unit x year x quarter x sasaran kegiatan (SK): efficiency of the SK (its indicators' "
+    "spending against their allocation, the SK's NPS from uncapped capaian).",
+)
+
 fact_reconciliation_month = Table(
     "fact_reconciliation_month",
     metadata,
@@ -659,6 +677,105 @@ fact_reporting_status = Table(
     comment="One row per unit x year x month: whether the monthly report was expected, received, on time, accepted.",
 )
 
+# ------------------------------------------------ national facts (derived per year from every unit's derived facts)
+
+
+def _area_month() -> list[Column]:
+    return [Column("year", Integer, primary_key=True, autoincrement=False),
+            Column("month", Integer, primary_key=True, autoincrement=False)]
+
+
+fact_budget_area_month = Table(
+    "fact_budget_area_month",
+    metadata,
+    *_area_month(),
+    Column("area", String(40), primary_key=True),
+    Column("expense_type", String(8), primary_key=True),
+    Column("quarter", Integer),
+    Column("area_level", String(10), nullable=False),
+    Column("area_order", Integer, nullable=False),
+    _count("units_in_figures"),
+    _amount("pagu_rp"),
+    _amount("pagu_after_aa_rp"),
+    _amount("withheld_aa_rp"),
+    _amount("spent_month_rp"),
+    _amount("spent_cum_rp"),
+    Column("realisation_pct", Double()),
+    Column("realisation_aa_pct", Double()),
+    _month_check(),
+    comment="One row per year x month x area (unit group, or 'Indonesia') x jenis belanja (51/52/53, or 'TOTAL'):"
+    " the units' budget roll-ups summed, realisation against pagu and pagu setelah AA.",
+)
+
+fact_sampling_national_month = Table(
+    "fact_sampling_national_month",
+    metadata,
+    *_area_month(),
+    _code("commodity", primary_key=True),
+    Column("method", String(20), primary_key=True),
+    Column("quarter", Integer),
+    _count("units_in_figures"),
+    *[_count(name, nullable=True) for name in ("sampled", "tested", "ms", "tms")],
+    *[_count(f"{name}_cum", nullable=True) for name in ("sampled", "tested", "ms", "tms")],
+    Column("tms_pct", Double()),
+    Column("tms_cum_pct", Double()),
+    _month_check(),
+    comment="One row per year x month x commodity x method (plus commodity 'TOTAL' per method and for all): every "
+    "unit's sampling summed, month and year to date, TMS % of each.",
+)
+
+fact_inspection_national_month = Table(
+    "fact_inspection_national_month",
+    metadata,
+    *_area_month(),
+    _code("facility_type", primary_key=True),
+    Column("quarter", Integer),
+    _count("units_in_figures"),
+    *[_count(name, nullable=True) for name in ("inspected", "mk", "tmk")],
+    *[_count(f"{name}_cum", nullable=True) for name in ("inspected", "mk", "tmk")],
+    Column("tmk_pct", Double()),
+    Column("tmk_cum_pct", Double()),
+    _month_check(),
+    comment="One row per year x month x facility type (plus 'TOTAL'): every unit's inspections summed, month and "
+    "year to date, TMK % of each.",
+)
+
+fact_enforcement_national_month = Table(
+    "fact_enforcement_national_month",
+    metadata,
+    *_area_month(),
+    Column("stage", String(20), primary_key=True),
+    Column("quarter", Integer),
+    Column("stage_order", Integer, nullable=False),
+    _count("cases_at_stage"),
+    _count("cases_moved_month"),
+    _month_check(),
+    comment="One row per year x month x enforcement stage (plus 'TOTAL'): cases whose latest stage up to the month is "
+    "the stage (the funnel; TOTAL: every case), and cases that reported the stage (TOTAL: moved) in the month.",
+)
+
+fact_indicator_matrix_quarter = Table(
+    "fact_indicator_matrix_quarter",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("quarter", Integer, primary_key=True, autoincrement=False),
+    _code("indicator_code", primary_key=True),
+    Column("summable", Boolean, nullable=False),
+    _count("units_planned"),
+    _count("units_measured"),
+    _count("units_year_end"),
+    Column("target_sum", Double()),
+    Column("realisasi_sum", Double()),
+    Column("capaian_sum_pct", Double()),
+    Column("capaian_min_pct", Double()),
+    Column("capaian_median_pct", Double()),
+    Column("capaian_max_pct", Double()),
+    _count("units_below_target"),
+    _quarter_check(),
+    comment="One row per year x quarter x catalogue indicator planned by a unit that year: how many units planned "
+    "and measured it, the national sum where it is a count, and the spread of capaian across units.",
+)
+
 unit_year_state = Table(
     "unit_year_state",
     metadata,
@@ -694,6 +811,212 @@ inbox_scan = Table(
     comment="One row per listing of the whole inbox (by a run or the inbox watcher).",
 )
 
+# ------------------------------------------------------------------------------ the steward portal
+
+portal_user = Table(
+    "portal_user",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("full_name", Text, nullable=False),
+    Column("role", String(10), nullable=False),
+    _code("unit_code"),
+    Column("password_hash", Text, nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    _count("failed_logins"),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    CheckConstraint("role IN ('steward', 'centre')", name="role"),
+    CheckConstraint("(role = 'steward' AND unit_code IS NOT NULL) OR (role = 'centre' AND unit_code IS NULL)",
+                    name="role_unit"),
+    UniqueConstraint("username"),
+    comment="One row per portal account (one person): a unit's steward or a user of the centre, with the "
+    "password's scrypt hash and the count of failed logins since the last success.",
+)
+
+portal_session = Table(
+    "portal_session",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("portal_user.user_id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Index("ix_portal_session_user_id", "user_id"),
+    comment="One row per portal login session: the SHA-256 of its random token (the token itself is only in "
+    "the browser's cookie), when it expires and when it was ended (logout, account disabled).",
+)
+
+portal_upload = Table(
+    "portal_upload",
+    metadata,
+    Column("upload_id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("portal_user.user_id"), nullable=False),
+    _code("unit_code", nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("file_hash", String(64), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("kind", String(10)),
+    Column("year", Integer),
+    Column("month", Integer),
+    Column("verdict", String(30), nullable=False),
+    _count("n_errors"),
+    _count("n_warnings"),
+    Column("inbox_path", Text),
+    Column("feedback_path", Text),
+    Column("answer_ms", Integer),
+    CheckConstraint("kind IS NULL OR kind IN ('rencana', 'bulanan')", name="kind"),
+    CheckConstraint("verdict IN ('accepted', 'accepted_with_warnings', 'rejected')", name="verdict"),
+    CheckConstraint("inbox_path IS NULL OR verdict <> 'rejected'", name="rejected_not_placed"),
+    Index("ix_portal_upload_unit_code_uploaded_at", "unit_code", "uploaded_at"),
+    comment="One row per workbook uploaded through the portal: who, for which unit, the verdict of the "
+    "collection's checks and, for an accepted file, where it was placed in the unit's inbox folder.",
+)
+
+portal_event = Table(
+    "portal_event",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("event", String(20), nullable=False),
+    Column("username", Text),
+    Column("user_id", Integer, ForeignKey("portal_user.user_id")),
+    _code("unit_code"),
+    Column("upload_id", Integer, ForeignKey("portal_upload.upload_id")),
+    Column("client", Text),
+    Column("detail", Text),
+    Index("ix_portal_event_at", "at"),
+    comment="One row per portal event of the audit: every login (succeeded, failed, refused while locked), "
+    "logout, upload and refused request.",
+)
+
+# ------------------------------------------------- data-quality controls (period lock, approval, digests)
+
+control_lock_exception = Table(
+    "control_lock_exception",
+    metadata,
+    Column("exception_id", Integer, primary_key=True, autoincrement=True),
+    _code("unit_code", nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("granted_by", Text, nullable=False),
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+    Column("valid_until", Date, nullable=False),
+    _month_check(),
+    Index("ix_control_lock_exception_unit_code_year", "unit_code", "year"),
+    comment="One row per lock exception the centre granted: files of the unit's locked month are taken until "
+    "valid_until (inclusive, reporting time zone).",
+)
+
+control_quarter_event = Table(
+    "control_quarter_event",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    _code("unit_code", nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("quarter", Integer, nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    _quarter_check(),
+    CheckConstraint("step IN ('diajukan', 'diverifikasi', 'disetujui', 'dibuka_kembali')", name="step"),
+    CheckConstraint("step <> 'dibuka_kembali' OR reason IS NOT NULL", name="reopen_reason"),
+    Index("ix_control_quarter_event_unit_code_year_quarter", "unit_code", "year", "quarter"),
+    comment="One row per approval step of a unit's quarter (Diajukan, Diverifikasi, Disetujui, Dibuka kembali): "
+    "who, in which role, when and why; the quarter's state is its latest step.",
+)
+
+control_digest = Table(
+    "control_digest",
+    metadata,
+    Column("digest_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_at", DateTime(timezone=True), nullable=False),
+    Column("scope", String(10), nullable=False),
+    _code("unit_code"),
+    Column("subject", Text, nullable=False),
+    Column("recipients", Text),
+    Column("status", String(20), nullable=False),
+    Column("detail", Text),
+    Column("eml_path", Text, nullable=False),
+    CheckConstraint("scope IN ('unit', 'national')", name="scope"),
+    CheckConstraint("status IN ('terkirim', 'gagal', 'tidak_dikirim')", name="status"),
+    Index("ix_control_digest_run_at", "run_at"),
+    comment="One row per collection digest written (a unit's or the national one): to whom it went, whether "
+    "the mail server took it, and where its copy is.",
+)
+
+# ------------------------------------------------------------------------- outliers and their follow-up
+
+audit_outlier = Table(
+    "audit_outlier",
+    metadata,
+    Column("outlier_id", Integer, primary_key=True, autoincrement=True),
+    _submission_fk(),
+    _code("unit_code", nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("sheet", Text, nullable=False),
+    Column("row", Integer),
+    Column("cell", String(16)),
+    _code("item_code", nullable=False),
+    Column("column", String(64), nullable=False),
+    Column("value", Double(), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("measure", Double()),
+    Column("direction", String(4), nullable=False),
+    Column("method", String(4), nullable=False),
+    Column("score", Double()),
+    Column("n_history", Integer, nullable=False),
+    Column("median", Double()),
+    Column("band_low", Double()),
+    Column("band_high", Double()),
+    Column("previous", Double()),
+    Column("year_min", Double()),
+    Column("year_max", Double()),
+    Column("past_min", Double()),
+    Column("past_max", Double()),
+    Column("followup_id", Integer),
+    CheckConstraint("source IN ('indicator', 'budget', 'sampling', 'inspection')", name="source"),
+    CheckConstraint("direction IN ('high', 'low')", name="direction"),
+    CheckConstraint("method IN ('z', 'band')", name="method"),
+    _month_check(),
+    UniqueConstraint("submission_id", "sheet", "item_code", "column"),
+    Index("ix_audit_outlier_unit_code_year_month", "unit_code", "year", "month"),
+    comment="One row per value of a received monthly file flagged as an outlier against the unit's own history "
+    "(transforms.outliers), with the history figures the warning quoted.",
+)
+
+audit_outlier_followup = Table(
+    "audit_outlier_followup",
+    metadata,
+    Column("followup_id", Integer, primary_key=True, autoincrement=True),
+    Column("outlier_id", Integer, ForeignKey("audit_outlier.outlier_id"), nullable=False),
+    _code("unit_code", nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("sheet", Text, nullable=False),
+    _code("item_code", nullable=False),
+    Column("column", String(64), nullable=False),
+    Column("value", Double(), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("checked_by", Text, nullable=False),
+    Column("checked_role", String(10), nullable=False),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("checked_role IN ('unit', 'pusat')", name="checked_role"),
+    _month_check(),
+    Index("ix_audit_outlier_followup_unit_code_year_month", "unit_code", "year", "month"),
+    comment="One row per outlier marked as checked (sakip follow-up): the value checked, why, by whom and when; "
+    "the same value sent again is shown as checked, not as a fresh warning.",
+)
+
 #: Dimension tables, in the order they are seeded.
 DIMENSIONS = (
     dim_unit, dim_unit_alias, dim_month, dim_perspective, dim_indicator, dim_ro,
@@ -714,8 +1037,20 @@ MONTHLY_TABLES = {
 DERIVED_TABLES = (
     fact_capaian_month, fact_score_quarter, fact_budget_line_month, fact_budget_rollup_month,
     fact_budget_indicator_month, fact_efficiency_quarter, fact_reconciliation_month, fact_sampling_ytd,
-    fact_inspection_ytd, fact_reporting_status,
+    fact_inspection_ytd, fact_reporting_status, fact_efficiency_sasaran_quarter,
+)
+#: National facts: derived per year from every unit's derived facts (``sinks.warehouse.national``), replaced
+#: as a whole per year after the unit-years are derived.
+NATIONAL_TABLES = (
+    fact_budget_area_month, fact_sampling_national_month, fact_inspection_national_month,
+    fact_enforcement_national_month, fact_indicator_matrix_quarter,
 )
 AUDIT_TABLES = (audit_submission, audit_problem, audit_capaian_override, report_version)
 #: Bookkeeping of the pipeline's own state.
 STATE_TABLES = (unit_year_state, inbox_seen, inbox_scan)
+#: The steward portal's accounts, sessions, uploads and audit (``portal/``).
+PORTAL_TABLES = (portal_user, portal_session, portal_upload, portal_event)
+#: The data-quality controls: lock exceptions, quarter approvals and collection digests (``flows.controls``).
+CONTROL_TABLES = (control_lock_exception, control_quarter_event, control_digest)
+#: Outliers flagged at intake and their follow-up marks (``transforms.outliers``, ``sakip follow-up``).
+OUTLIER_TABLES = (audit_outlier, audit_outlier_followup)

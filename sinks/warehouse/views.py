@@ -31,18 +31,29 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    null,
     or_,
     select,
     table,
     true,
+    union,
+    union_all,
 )
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.expression import TableClause
 
 from sinks.warehouse import records, roles
 from sinks.warehouse import schema as s
+from transforms.budget import TOTAL_CODE as BUDGET_TOTAL
+from transforms.national import AREA_ORDER
+from transforms.national import NATIONAL as NATIONAL_AREA
+
+#: The name of the whole budget's row (expense_type 'TOTAL') of the national budget view.
+BUDGET_TOTAL_NAME = "Jumlah"
 
 MONTH_COLUMNS = tuple(f"b{m:02d}" for m in range(1, 13))
+#: The partial flags every national view ends with (``_reporting_counts``).
+_PARTIAL = ("units_expected", "units_reported", "is_partial")
 
 
 @dataclass(frozen=True)
@@ -216,7 +227,7 @@ def v_budget_ranking() -> Select:
         b.c.year, b.c.month, b.c.quarter, b.c.unit_group, b.c.unit_code, b.c.unit_name, b.c.pagu_after_aa_rp,
         b.c.spent_cum_rp, b.c.realisation_aa_pct,
         func.rank().over(partition_by=group, order_by=b.c.realisation_aa_pct.desc().nulls_last()).label("rank_in_group"),
-        func.count().over(partition_by=group).label("units_in_group"),
+        func.count().over(partition_by=group).label("units_in_group"), b.c.pagu_rp, b.c.realisation_pct,
     )
 
 
@@ -423,6 +434,222 @@ def v_submission() -> Select:
     return select(*[a.c[name] for name in VIEWS["v_submission"].columns])
 
 
+def v_outlier() -> Select:
+    """Outliers of current monthly files, each with its newest follow-up mark on the same value (if any)."""
+    o, a, m = s.audit_outlier.alias("o"), s.audit_submission.alias("a"), s.dim_month.alias("m")
+    f = s.audit_outlier_followup
+    keys = ("unit_code", "year", "month", "sheet", "item_code", "column", "value")
+    newest = select(func.max(f.c.followup_id).label("followup_id"), *[f.c[k] for k in keys]) \
+        .group_by(*[f.c[k] for k in keys]).subquery("newest")
+    fu = f.alias("fu")
+    u, at = _unit_at(o.c.unit_code, m.c.month_end)
+    joined = (
+        o.join(a, and_(a.c.submission_id == o.c.submission_id, a.c.is_current.is_(True)))
+        .outerjoin(m, _same(m, o, "year", "month"))
+        .outerjoin(u, at)
+        .outerjoin(newest, and_(*[newest.c[k] == o.c[k] for k in keys]))
+        .outerjoin(fu, fu.c.followup_id == newest.c.followup_id)
+    )
+    status = case((fu.c.followup_id.is_not(None), literal("checked")), else_=literal("open"))
+    return select(
+        o.c.outlier_id, o.c.submission_id, o.c.unit_code, u.c.name.label("unit_name"), o.c.year, o.c.month,
+        o.c.sheet, o.c.cell, o.c.source, o.c.item_code, o.c.column, o.c.value, o.c.kind, o.c.measure,
+        o.c.direction, o.c.method, o.c.score, o.c.n_history, o.c.median, o.c.previous, o.c.year_min, o.c.year_max,
+        o.c.past_min, o.c.past_max, status.label("status"), fu.c.followup_id, fu.c.checked_by, fu.c.checked_role,
+        fu.c.checked_at, fu.c.reason,
+    ).select_from(joined)
+
+
+def _span(view: str, first: str, last: str) -> tuple[str, ...]:
+    """The declared columns of ``view`` from ``first`` to ``last`` (those it passes through from its fact)."""
+    columns = VIEWS[view].columns
+    return columns[columns.index(first):columns.index(last) + 1]
+
+
+def _reporting_counts() -> Any:
+    """Per year x month x area (each unit group, and the country): units expected to send the month's
+    report and units whose report was received (``fact_reporting_status``; the unit's group at the
+    month's end). The partial flags of the national views join this."""
+    st = s.fact_reporting_status.alias("st")
+    m = s.dim_month.alias("m")
+    u, at = _unit_at(st.c.unit_code, m.c.month_end)
+    joined = st.join(m, _same(m, st, "year", "month")).outerjoin(u, at)
+    expected = func.sum(case((st.c.expected == true(), 1), else_=0)).label("units_expected")
+    reported = func.sum(case((and_(st.c.expected == true(), st.c.received == true()), 1), else_=0)).label(
+        "units_reported")
+    groups = (select(st.c.year, st.c.month, u.c.unit_group.label("area"), expected, reported)
+              .select_from(joined).where(u.c.unit_group.is_not(None)).group_by(st.c.year, st.c.month, u.c.unit_group))
+    country = (select(st.c.year, st.c.month, literal(NATIONAL_AREA).label("area"), expected, reported)
+               .select_from(joined).group_by(st.c.year, st.c.month))
+    return union_all(groups, country).subquery("rep")
+
+
+def _partial(rep: Any) -> tuple[ColumnElement, ...]:
+    """units_expected, units_reported and is_partial (NULL when the month's completeness is unknown)."""
+    partial = case((rep.c.units_expected.is_(None), null()), else_=rep.c.units_reported < rep.c.units_expected)
+    return rep.c.units_expected, rep.c.units_reported, partial.label("is_partial")
+
+
+def _national_rep(rep: Any, year: ColumnElement, month: ColumnElement) -> ColumnElement:
+    return and_(rep.c.year == year, rep.c.month == month, rep.c.area == NATIONAL_AREA)
+
+
+def v_national_reporting() -> Select:
+    rep = _reporting_counts()
+    m = s.dim_month.alias("m")
+    order = case(*[(rep.c.area == area, literal(i)) for area, i in AREA_ORDER.items()], else_=literal(len(AREA_ORDER)))
+    level = case((rep.c.area == NATIONAL_AREA, literal("national")), else_=literal("group"))
+    return select(
+        rep.c.year, rep.c.month, m.c.quarter, level.label("area_level"), rep.c.area, order.label("area_order"),
+        rep.c.units_expected, rep.c.units_reported, (rep.c.units_expected - rep.c.units_reported).label("units_missing"),
+        (rep.c.units_reported < rep.c.units_expected).label("is_partial"),
+    ).select_from(rep.outerjoin(m, _same(m, rep, "year", "month")))
+
+
+def v_budget_national() -> Select:
+    b = s.fact_budget_area_month.alias("b")
+    e = s.dim_expense_type.alias("e")
+    rep = _reporting_counts()
+    joined = (b.outerjoin(e, e.c.expense_type == b.c.expense_type)
+              .outerjoin(rep, and_(_same(rep, b, "year", "month", "area"))))
+    name = case((b.c.expense_type == BUDGET_TOTAL, literal(BUDGET_TOTAL_NAME)), else_=e.c.expense_type_name)
+    return select(
+        b.c.year, b.c.month, b.c.quarter, b.c.area_level, b.c.area, b.c.area_order, b.c.expense_type,
+        name.label("expense_type_name"), *[b.c[c] for c in _span("v_budget_national", "pagu_rp", "realisation_aa_pct")],
+        b.c.units_in_figures, *_partial(rep),
+    ).select_from(joined)
+
+
+def v_sampling_national() -> Select:
+    f = s.fact_sampling_national_month.alias("f")
+    d = s.dim_commodity.alias("d")
+    rep = _reporting_counts()
+    joined = (f.outerjoin(d, d.c.commodity == f.c.commodity)
+              .outerjoin(rep, _national_rep(rep, f.c.year, f.c.month)))
+    return select(
+        f.c.year, f.c.month, f.c.quarter, f.c.commodity,
+        func.coalesce(d.c.commodity_name, f.c.commodity).label("commodity_name"), d.c.supergroup, f.c.method,
+        *[f.c[c] for c in _span("v_sampling_national", "sampled", "tms_cum_pct")], f.c.units_in_figures, *_partial(rep),
+    ).select_from(joined)
+
+
+def v_inspection_national() -> Select:
+    f = s.fact_inspection_national_month.alias("f")
+    d = s.dim_facility_type.alias("d")
+    rep = _reporting_counts()
+    joined = (f.outerjoin(d, d.c.facility_type == f.c.facility_type)
+              .outerjoin(rep, _national_rep(rep, f.c.year, f.c.month)))
+    return select(
+        f.c.year, f.c.month, f.c.quarter, f.c.facility_type,
+        func.coalesce(d.c.facility_name, f.c.facility_type).label("facility_name"), d.c.reporting_group,
+        *[f.c[c] for c in _span("v_inspection_national", "inspected", "tmk_cum_pct")], f.c.units_in_figures,
+        *_partial(rep),
+    ).select_from(joined)
+
+
+def v_enforcement_national() -> Select:
+    f = s.fact_enforcement_national_month.alias("f")
+    rep = _reporting_counts()
+    joined = f.outerjoin(rep, _national_rep(rep, f.c.year, f.c.month))
+    return select(
+        f.c.year, f.c.month, f.c.quarter, f.c.stage, f.c.stage_order, f.c.cases_at_stage, f.c.cases_moved_month,
+        *_partial(rep),
+    ).select_from(joined)
+
+
+def v_indicator_matrix() -> Select:
+    x = s.fact_indicator_matrix_quarter.alias("x")
+    d = s.dim_indicator.alias("d")
+    rep = _reporting_counts()
+    joined = (x.outerjoin(d, d.c.indicator_code == x.c.indicator_code)
+              .outerjoin(rep, _national_rep(rep, x.c.year, x.c.quarter * 3)))
+    return select(
+        x.c.year, x.c.quarter, x.c.indicator_code, d.c.indicator_name, d.c.unit_of_measure,
+        *[x.c[c] for c in _span("v_indicator_matrix", "summable", "units_below_target")], *_partial(rep),
+    ).select_from(joined)
+
+
+def v_efficiency_sasaran() -> Select:
+    e = s.fact_efficiency_sasaran_quarter.alias("e")
+    m = s.dim_month.alias("m")
+    ps = s.plan_sasaran.alias("ps")
+    u, at = _unit_at(e.c.unit_code, m.c.month_end)
+    joined = (e.outerjoin(m, and_(m.c.year == e.c.year, m.c.month == e.c.quarter * 3))
+              .outerjoin(u, at)
+              .outerjoin(ps, and_(_same(ps, e, "unit_code", "year", "sk_code"))))
+    return select(
+        e.c.unit_code, u.c.name.label("unit_name"), e.c.year, e.c.quarter, e.c.sk_code, ps.c.sk_name, ps.c.sk_order,
+        ps.c.perspective, *[e.c[c] for c in _columns_from("v_efficiency_sasaran", "input_pagu_rp")],
+    ).select_from(joined)
+
+
+#: Approval steps of a quarter (``control_quarter_event.step``) and how the centre reads them; a quarter with
+#: monthly data but no step yet is ``belum_diajukan`` (the one list of labels: ``flows.controls`` uses it).
+APPROVAL_LABELS = {"belum_diajukan": "Belum diajukan", "diajukan": "Diajukan", "diverifikasi": "Diverifikasi",
+                   "disetujui": "Disetujui", "dibuka_kembali": "Dibuka kembali"}
+
+
+def v_quarter_approval() -> Select:
+    e = s.control_quarter_event
+    a = s.audit_submission
+    m = s.dim_month
+    keys = ("unit_code", "year", "quarter")
+    loaded = (
+        select(a.c.unit_code, a.c.year, m.c.quarter, func.count(a.c.month.distinct()).label("months_loaded"))
+        .select_from(a.join(m, and_(m.c.year == a.c.year, m.c.month == a.c.month)))
+        .where(a.c.kind == "bulanan", a.c.is_current == true(), a.c.verdict != "rejected")
+        .group_by(a.c.unit_code, a.c.year, m.c.quarter)
+        .subquery("l")
+    )
+    ranked = select(
+        e, func.row_number().over(partition_by=[e.c[k] for k in keys], order_by=e.c.event_id.desc()).label("rn"),
+        func.row_number().over(partition_by=[*[e.c[k] for k in keys], e.c.step],
+                               order_by=e.c.event_id.desc()).label("rn_step"),
+    ).subquery("r")
+
+    def latest(step: str, col: str) -> Any:
+        return func.max(case((and_(ranked.c.step == step, ranked.c.rn_step == 1), ranked.c[col])))
+
+    steps = (
+        select(
+            *[ranked.c[k] for k in keys],
+            func.max(case((ranked.c.rn == 1, ranked.c.step))).label("state"),
+            func.max(case((ranked.c.rn == 1, ranked.c.actor))).label("state_by"),
+            func.max(case((ranked.c.rn == 1, ranked.c.at))).label("state_at"),
+            latest("diajukan", "actor").label("submitted_by"), latest("diajukan", "at").label("submitted_at"),
+            latest("diverifikasi", "actor").label("verified_by"), latest("diverifikasi", "at").label("verified_at"),
+            latest("disetujui", "actor").label("approved_by"), latest("disetujui", "at").label("approved_at"),
+            latest("dibuka_kembali", "actor").label("reopened_by"),
+            latest("dibuka_kembali", "at").label("reopened_at"),
+            latest("dibuka_kembali", "reason").label("reopen_reason"),
+            func.max(case((ranked.c.step == "disetujui", ranked.c.event_id))).label("approval_event_id"),
+            func.count().label("n_steps"),
+        )
+        .group_by(*[ranked.c[k] for k in keys])
+        .subquery("st")
+    )
+    base = union(select(*[loaded.c[k] for k in keys]), select(*[steps.c[k] for k in keys])).subquery("b")
+    end = s.dim_month.alias("qe")
+    u, at = _unit_at(base.c.unit_code, end.c.month_end)
+    joined = (
+        base.outerjoin(loaded, _same(loaded, base, *keys))
+        .outerjoin(steps, _same(steps, base, *keys))
+        .outerjoin(end, and_(end.c.year == base.c.year, end.c.month == base.c.quarter * 3))
+        .outerjoin(u, at)
+    )
+    state = func.coalesce(steps.c.state, "belum_diajukan")
+    label = case(*[(state == k, v) for k, v in APPROVAL_LABELS.items()], else_=state)
+    approved = case((steps.c.state == "disetujui", steps.c.approval_event_id))
+    return select(
+        base.c.unit_code, u.c.name.label("unit_name"), base.c.year, base.c.quarter, state.label("state"),
+        label.label("state_label"), steps.c.state_by, steps.c.state_at,
+        func.coalesce(loaded.c.months_loaded, 0).label("months_loaded"),
+        steps.c.submitted_by, steps.c.submitted_at, steps.c.verified_by, steps.c.verified_at, steps.c.approved_by,
+        steps.c.approved_at, steps.c.reopened_by, steps.c.reopened_at, steps.c.reopen_reason,
+        approved.label("approval_event_id"), func.coalesce(steps.c.n_steps, 0).label("n_steps"),
+    ).select_from(joined)
+
+
 def _registry(*entries: View) -> Mapping[str, View]:
     by_name = {view.name: view for view in entries}
     if len(by_name) != len(entries):
@@ -472,10 +699,11 @@ VIEWS: Mapping[str, View] = _registry(
                   "realisation_pct", "realisation_aa_pct", "deviation_pct")),
     View("v_budget_ranking",
          grain="One row per unit x year x month: realisation against pagu setelah AA ranked within the unit group "
-               "(Pusat / Balai Besar-Balai / Loka).",
+               "(Pusat / Balai Besar-Balai / Loka), with the realisation against pagu beside it.",
          build=v_budget_ranking,
          columns=("year", "month", "quarter", "unit_group", "unit_code", "unit_name", "pagu_after_aa_rp",
-                  "spent_cum_rp", "realisation_aa_pct", "rank_in_group", "units_in_group")),
+                  "spent_cum_rp", "realisation_aa_pct", "rank_in_group", "units_in_group", "pagu_rp",
+                  "realisation_pct")),
     View("v_efficiency",
          grain="One row per unit x year x quarter x indicator (plus indicator_code 'TOTAL' for the unit): input, "
                "output, IE, SE, TE and kategori.",
@@ -557,6 +785,73 @@ VIEWS: Mapping[str, View] = _registry(
          build=v_submission,
          columns=("submission_id", "unit_code", "kind", "year", "month", "version", "file_name", "file_hash",
                   "received_at", "steward", "verdict", "is_current", "superseded_by", "n_errors", "n_warnings")),
+    View("v_outlier",
+         grain="One row per value of a current monthly report flagged as an outlier against the unit's own history: "
+               "where it is, the value and the history the warning quoted, and whether it has been checked "
+               "(sakip follow-up: by whom, when, why).",
+         build=v_outlier,
+         columns=("outlier_id", "submission_id", "unit_code", "unit_name", "year", "month", "sheet", "cell", "source",
+                  "item_code", "column", "value", "kind", "measure", "direction", "method", "score", "n_history",
+                  "median", "previous", "year_min", "year_max", "past_min", "past_max", "status", "followup_id",
+                  "checked_by", "checked_role", "checked_at", "reason")),
+    View("v_quarter_approval",
+         grain="One row per unit x year x quarter with monthly data or an approval step: the quarter's approval "
+               "state (Belum diajukan, Diajukan, Diverifikasi, Disetujui, Dibuka kembali), who took each latest "
+               "step and when, the reason of the latest reopening and how many of its months are loaded.",
+         build=v_quarter_approval,
+         columns=("unit_code", "unit_name", "year", "quarter", "state", "state_label", "state_by", "state_at",
+                  "months_loaded", "submitted_by", "submitted_at", "verified_by", "verified_at", "approved_by",
+                  "approved_at", "reopened_by", "reopened_at", "reopen_reason", "approval_event_id", "n_steps")),
+    View("v_national_reporting",
+         grain="One row per year x month x area (each unit group, and 'Indonesia'): units expected to send the "
+               "month's report and units whose report was received; the partial flag of the national views.",
+         build=v_national_reporting,
+         columns=("year", "month", "quarter", "area_level", "area", "area_order", "units_expected", "units_reported",
+                  "units_missing", "is_partial")),
+    View("v_budget_national",
+         grain="One row per year x month x area (each unit group, and 'Indonesia') x jenis belanja (51/52/53, or "
+               "'TOTAL' for the whole budget): the units' pagu, pagu setelah AA, amount withheld by AA and "
+               "spending summed, realisation against pagu and against pagu setelah AA, and whether it is partial.",
+         build=v_budget_national,
+         columns=("year", "month", "quarter", "area_level", "area", "area_order", "expense_type", "expense_type_name",
+                  "pagu_rp", "pagu_after_aa_rp", "withheld_aa_rp", "spent_month_rp", "spent_cum_rp",
+                  "realisation_pct", "realisation_aa_pct", "units_in_figures", *_PARTIAL)),
+    View("v_sampling_national",
+         grain="One row per year x month x commodity x method, plus commodity 'TOTAL' per method and commodity and "
+               "method 'TOTAL': every unit's samples summed, month and year to date, with TMS % (the book's Tabel "
+               "1-2).",
+         build=v_sampling_national,
+         columns=("year", "month", "quarter", "commodity", "commodity_name", "supergroup", "method", "sampled",
+                  "tested", "ms", "tms", "sampled_cum", "tested_cum", "ms_cum", "tms_cum", "tms_pct", "tms_cum_pct",
+                  "units_in_figures", *_PARTIAL)),
+    View("v_inspection_national",
+         grain="One row per year x month x facility type, plus facility_type 'TOTAL': every unit's inspections "
+               "summed, month and year to date, with TMK %.",
+         build=v_inspection_national,
+         columns=("year", "month", "quarter", "facility_type", "facility_name", "reporting_group", "inspected", "mk",
+                  "tmk", "inspected_cum", "mk_cum", "tmk_cum", "tmk_pct", "tmk_cum_pct", "units_in_figures",
+                  *_PARTIAL)),
+    View("v_enforcement_national",
+         grain="One row per year x month x enforcement stage, plus stage 'TOTAL' (every case): the country's cases "
+               "at each stage (latest stage up to the month) and cases that reached a stage in the month.",
+         build=v_enforcement_national,
+         columns=("year", "month", "quarter", "stage", "stage_order", "cases_at_stage", "cases_moved_month",
+                  *_PARTIAL)),
+    View("v_indicator_matrix",
+         grain="One row per year x quarter x catalogue indicator planned by a unit that year: units that planned "
+               "and measured it, the national sum where it is a count, and the min / median / max of capaian "
+               "across units and how many are below target (the book's Lampiran I).",
+         build=v_indicator_matrix,
+         columns=("year", "quarter", "indicator_code", "indicator_name", "unit_of_measure", "summable",
+                  "units_planned", "units_measured", "units_year_end", "target_sum", "realisasi_sum",
+                  "capaian_sum_pct", "capaian_min_pct", "capaian_median_pct", "capaian_max_pct",
+                  "units_below_target", *_PARTIAL)),
+    View("v_efficiency_sasaran",
+         grain="One row per unit x year x quarter x sasaran kegiatan (SK): input %, output % (NPS from uncapped "
+               "capaian), IE, SE, TE and kategori of the SK (the unit's own line: v_efficiency 'TOTAL').",
+         build=v_efficiency_sasaran,
+         columns=("unit_code", "unit_name", "year", "quarter", "sk_code", "sk_name", "sk_order", "perspective",
+                  "input_pagu_rp", "input_realisasi_rp", "input_pct", "output_pct", "ie", "se", "te", "kategori")),
 )
 
 #: Name -> columns, derived from :data:`VIEWS` (read-only; declare columns in the registry).

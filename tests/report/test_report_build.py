@@ -22,11 +22,13 @@ from sinks.report.build import build_unit_report, quarter_complete, read_snapsho
 from sinks.report.data import load_report_data
 from docx_read import docx_paragraphs, docx_tables
 from sinks.warehouse.schema import report_version
+from sinks.warehouse.views import VIEWS as WAREHOUSE_VIEWS
 from report_kupang import REPORT_DATE
 
 VIEWS = {"header": "v_plan_header", "plan": "v_plan_indicator", "capaian": "v_indicator_capaian", "scores": "v_score",
          "budget_ro": "v_budget_ro", "budget_expense": "v_budget_expense_type", "budget_unit": "v_budget_unit",
-         "rpd": "v_rpd_month", "efficiency": "v_efficiency", "submissions": "v_submission"}
+         "rpd": "v_rpd_month", "efficiency": "v_efficiency", "submissions": "v_submission",
+         "efficiency_sasaran": "v_efficiency_sasaran"}
 
 
 @pytest.fixture
@@ -40,6 +42,9 @@ def engine(tmp_path: Path) -> sa.Engine:
             if "received_at" in frame.columns:
                 frame = frame.assign(received_at=frame["received_at"].dt.tz_convert(None))
             frame.to_sql(view, conn, index=False)
+        # no approval step yet: the quarter is a draft (the approval view is empty)
+        pd.DataFrame(columns=list(WAREHOUSE_VIEWS["v_quarter_approval"].columns)).to_sql(
+            "v_quarter_approval", conn, index=False)
     report_version.to_metadata(MetaData()).create(engine)
     return engine
 

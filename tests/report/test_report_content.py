@@ -106,13 +106,30 @@ def test_ro_and_efficiency_tables(kupang_doc):
     assert cab[4] == "45,00%"  # reported progress, not R/T
     qdb = next(r for r in ro.body if r[0] == "QDB.001")
     assert qdb[3] == "-"
-    eff = _table(kupang_doc, r"^PENGUKURAN EFISIENSI")
+    eff = _table(kupang_doc, r"^PENGUKURAN EFISIENSI INDIKATOR")
     row14 = next(r for r in eff.body if r[1] == "14")
     assert row14[5] == "35,72" and row14[9] == "2,55" and row14[11] == "Efisien" and row14[12] == "1,55"
     for r in eff.body:
         if r[8] == "N/A":  # output not measured -> no IE, no kategori
             assert r[9] == r[11] == r[12] == "NA"
     assert "1088,18" not in _text(kupang_doc)
+
+
+def test_efficiency_per_sasaran_beside_the_indicator_table(kupang_doc):
+    """Bab III 3.2.4 and Lampiran 4: one row per SK (v_efficiency_sasaran) in the plan's SK order, then the
+    unit's TOTAL row, the same as the indicator table's."""
+    for pattern in (r"Pengukuran Efisiensi per Sasaran Kegiatan s\.d\.", r"^PENGUKURAN EFISIENSI PER SASARAN"):
+        sk = _table(kupang_doc, pattern)
+        assert [r[0] for r in sk.body] == [f"SK {n}" for n in range(1, 12)] + ["TOTAL"]
+        first = sk.body[0]  # SAS-OM-MS: input 20,75 %, output = its NPS 110,91 -> IE 5,35
+        assert first[1].startswith("Terwujudnya Obat dan Makanan yang memenuhi syarat")
+        assert (first[4], first[5], first[6], first[7], first[8], first[9]) == (
+            "20,75", "110,91", "5,35", "1", "Efisien", "4,35")
+        unmeasured = sk.body[8]  # SAS-SDM: no NPS this quarter (output printed as the indicator table does)
+        assert unmeasured[5:] == ("N/A", "NA", "1", "NA", "NA")
+        indicator_total = _table(kupang_doc, r"^PENGUKURAN EFISIENSI INDIKATOR").body[-1]
+        assert sk.body[-1][2:] == (indicator_total[3], indicator_total[4], indicator_total[5], indicator_total[8],
+                                   indicator_total[9], indicator_total[10], indicator_total[11], indicator_total[12])
 
 
 def test_metode_pengukuran_prints_the_policy_used(kupang_doc):

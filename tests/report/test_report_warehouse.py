@@ -25,7 +25,8 @@ from docx_read import docx_paragraphs, docx_tables
 def kupang_settings(kupang_copy) -> Settings:
     """Settings on a private copy of the Kupang warehouse (built once per session, ``tests/conftest.py``)."""
     _, copy = kupang_copy
-    return Settings(warehouse_url=copy.url, inbox=copy.inbox, out=copy.out)
+    # a correction written today is years past the 2023 period lock (tests/flows/test_period_lock.py)
+    return Settings(warehouse_url=copy.url, inbox=copy.inbox, out=copy.out, lock_days=None)
 
 
 @pytest.fixture
@@ -114,6 +115,20 @@ def assert_tables_match_views(engine, docx: Path, unit: str, year: int, quarter:
     for start in ("Pengukuran Efisiensi Indikator Kinerja s.d.", "PENGUKURAN EFISIENSI INDIKATOR KINERJA"):
         eff_doc = _table(tables, start)
         assert len(rows) > 0 and _rows(eff_doc, columns) == expected, start
+    # efficiency per SK (Bab III and Lampiran 4): v_efficiency_sasaran in the plan's SK order, the unit's TOTAL last
+    by_sk = _view(engine, "SELECT * FROM v_efficiency_sasaran WHERE unit_code = :u AND year = :y AND quarter = :q "
+                          "ORDER BY sk_order", **p)
+    expected = [(r["sk_name"], fmt.integer(r["input_pagu_rp"]), fmt.integer(r["input_realisasi_rp"]),
+                 fmt.number(r["input_pct"]), fmt.number(r["output_pct"]), fmt.number(r["ie"], na="NA"), fmt.plain(r["se"]),
+                 "NA" if fmt.is_missing(r["kategori"]) else str(r["kategori"]), fmt.number(r["te"], na="NA"))
+                for r in by_sk.to_dict("records")]
+    total = cells(eff[eff["indicator_code"] == "TOTAL"].iloc[0].to_dict(), "")
+    expected.append(("TOTAL",) + total[1:4] + total[6:])  # "TOTAL" spans No and Sasaran Kegiatan
+    columns = ["Sasaran Kegiatan", "Input / T (Rp)", "Input / R (Rp)", "Input / %", "Output / % (NPS)", "IE", "SE",
+               "Kategori", "TE"]
+    for start in ("Pengukuran Efisiensi per Sasaran Kegiatan s.d.", "PENGUKURAN EFISIENSI PER SASARAN KEGIATAN"):
+        sk_doc = _table(tables, start)
+        assert len(by_sk) == 11 and _rows(sk_doc, columns) == expected, start
 
 
 def _by_title(path: Path) -> dict:

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -169,7 +170,7 @@ def test_upgrading_a_0003_warehouse_records_its_unit_years_as_derived(empty_engi
     raw = snapshot(empty_engine, [*RAW_TABLES, "audit_submission", "audit_capaian_override"])
 
     db.upgrade(empty_engine)
-    assert _revision(empty_engine) == "0004"
+    assert _revision(empty_engine) == ScriptDirectory.from_config(db.alembic_config()).get_current_head()
     assert snapshot(empty_engine, [*RAW_TABLES, "audit_submission", "audit_capaian_override"]) == raw
     with empty_engine.connect() as conn:
         state = conn.execute(select(s.unit_year_state)).mappings().all()

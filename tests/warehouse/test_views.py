@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 
 from flows.derive import refresh_reporting_status
-from sinks.warehouse import db, derived, load, views
+from sinks.warehouse import db, derived, load, outliers, views
 
 from .synthetic import IDENTITY, UNIT, YEAR, derive, settings_of
 
@@ -39,8 +39,23 @@ def test_every_registered_view_exists_with_exactly_its_declared_columns(engine: 
             assert tuple(result.keys()) == view.columns, view.name
 
 
+def _flag_march_as_outlier(engine: Engine) -> None:
+    """March's IKU-OBAT-MS as the intake records a value flagged against the unit's history (the scoring
+    itself is tested in tests/transforms/test_outliers.py and through the collection)."""
+    with engine.connect() as conn:
+        march = conn.execute(text("SELECT submission_id FROM audit_submission WHERE unit_code = :u AND month = 3 "
+                                  "AND is_current"), {"u": UNIT}).scalar_one()
+    outliers.record_outliers(engine, march, pd.DataFrame([{
+        "unit_code": UNIT, "year": YEAR, "month": 3, "source": "indicator", "sheet": "Kinerja", "row": 5,
+        "cell": "E5", "item_code": "IKU-OBAT-MS", "column": "realisasi", "value": 950.0, "kind": "level",
+        "measure": 950.0, "direction": "high", "method": "band", "score": None, "n_history": 2, "median": 93.5,
+        "band_low": 18.6, "band_high": 470.0, "previous": 94.0, "year_min": 93.0, "year_max": 94.0,
+        "past_min": None, "past_max": None, "followup_id": None}]))
+
+
 def test_every_view_has_rows_after_a_run(loaded: Engine) -> None:
     load.add_override(loaded, UNIT, YEAR, 1, "IKU-OBAT-MS", 100.0, "verifikasi ulang", "Kepala")
+    _flag_march_as_outlier(loaded)
     derive(loaded)
     empty = [name for name in views.VIEWS if views.read_view(loaded, name).empty]
     assert empty == []
