@@ -58,6 +58,8 @@ PLAN_KINDS = ("indonesian_number_format", "percent_in_cell", "trailing_spaces")
 #: Kinds after which the month's stored realisations are the clean ones (safe base for cumulative_decrease).
 KEEPS_REALISATIONS = frozenset({None, "indonesian_number_format", "percent_in_cell", "trailing_spaces",
                                 "kendala_missing", "month_sent_twice", "corrected_resubmission"})
+#: How far a corrected resubmission's first realisation is off (a factor drawn in this range).
+WRONG_FACTOR = (1.05, 1.3)
 TEXT_NUMBERS = ("sembilan puluh", "98 persen?", "lihat lampiran", "menunggu hasil uji", "± sembilan lima")
 
 
@@ -314,14 +316,16 @@ def month_sent_twice(c: Content, w: Where, rng: np.random.Generator) -> Plant | 
 
 
 def corrected_resubmission(c: Content, w: Where, rng: np.random.Generator) -> Plant | None:
-    """First sent with a wrong (but valid) flat realisation, then corrected with a Catatan Revisi."""
+    """First sent with a wrong (but valid and unremarkable: within its Satuan's usual range, so no warning)
+    flat realisation, then corrected with a Catatan Revisi."""
     kin = _kinerja_facts(c, w)
+    usual = kin["unit"].map(lambda unit: getattr(contract.MEASURE_RANGES.get(unit), "usual", None) or np.inf)
     i = _pick(rng, (kin["pattern"] == "flat") & kin["numerator"].isna() & kin["realisasi"].notna()
-              & (kin["realisasi"] >= kin["target"]))
+              & (kin["realisasi"] >= kin["target"]) & (kin["realisasi"] * WRONG_FACTOR[1] <= usual))
     if i is None:
         return None
     true = float(kin.at[i, "realisasi"])
-    wrong = round(true * float(rng.uniform(1.05, 1.3)), 2)
+    wrong = round(true * float(rng.uniform(*WRONG_FACTOR)), 2)
     code = str(kin.at[i, "indicator_code"])
     sent_first = _set(c, "Kinerja", i, "realisasi", wrong)
     note = str(rng.choice(REVISION_NOTES)).format(code=code)

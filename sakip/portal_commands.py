@@ -95,7 +95,8 @@ def user_list() -> None:
     for u in users.to_dict("records"):
         state = "aktif" if u["is_active"] else "nonaktif"
         locked = f", terkunci sampai {u['locked_until']}" if u["locked_until"] is not None and u["locked_until"] == u["locked_until"] else ""
-        typer.echo(f"{u['username']:24s} {u['role']:8s} {u['unit_code'] or '-':14s} {state}{locked}  {u['full_name']}")
+        unit = u["unit_code"] if isinstance(u["unit_code"], str) and u["unit_code"] else "-"  # pandas: None may be NaN
+        typer.echo(f"{u['username']:24s} {u['role']:8s} {unit:14s} {state}{locked}  {u['full_name']}")
 
 
 @portal_app.command("serve")
