@@ -1,6 +1,6 @@
 """``sakip follow-up``: mark a value flagged as an outlier as checked, with a reason and who checked it.
 
-A steward (``--role unit``) or the centre (``--role pusat``, the default) confirms that a value the
+A unit's data steward (``--role steward``) or the centre (``--role centre``, the default) confirms that a value the
 intake flagged against the unit's own history is right. The mark is audited
 (``audit_outlier_followup``: the value, the reason, who, when); the same value sent again is shown in
 the feedback as checked ("sudah diperiksa oleh ...: alasan"), not as a fresh warning, and
@@ -27,7 +27,7 @@ def follow_up(
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="Lembar nilai itu, mis. Anggaran")] = None,
     cell: Annotated[Optional[str], typer.Option("--cell", help="Sel nilai itu, mis. D9")] = None,
     indicator: Annotated[Optional[str], typer.Option("--indicator", help="Atau: kode indikator (lembar Kinerja)")] = None,
-    role: Annotated[str, typer.Option("--role", help="unit (petugas unit) atau pusat")] = "pusat",
+    role: Annotated[str, typer.Option("--role", help="steward (pengelola data unit) atau centre (Pusat)")] = "centre",
 ) -> None:
     """Menandai nilai pencilan sebagai sudah diperiksa (dengan alasan dan pemeriksa); tercatat di audit."""
     from reference.master import resolve_unit

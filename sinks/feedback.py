@@ -60,7 +60,7 @@ MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "
 OUTLIER_WHAT = {("indicator", "realisasi"): "Realisasi indikator", ("budget", "spent_month_rp"): "Realisasi bulan ini RO",
                 ("sampling", "sampled"): "Jumlah sampel", ("sampling", "tested"): "Sampel diuji",
                 ("inspection", "inspected"): "Sarana diperiksa"}
-ROLE_LABEL = {"unit": "petugas unit", "pusat": "Pusat"}
+ROLE_LABEL = {"steward": "pengelola data unit", "centre": "Pusat"}
 CHECKED_EXPECTED = "tidak perlu tindakan: nilai ini sudah diperiksa dan dinyatakan benar"
 VERDICT_LABEL = {"accepted": "Diterima", "accepted_with_warnings": "Diterima dengan peringatan",
                  "rejected": "Ditolak"}

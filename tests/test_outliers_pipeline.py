@@ -114,7 +114,7 @@ def test_flagged_values_are_warned_followed_up_and_then_shown_as_checked(private
     cell = where["Anggaran"]["cell"]
     by_cell = runner.invoke(app, ["follow-up", "--unit", kupang.UNIT, "--period", "2023-06", "--sheet", "Anggaran",
                                   "--cell", cell, "--reason", "Pembayaran kontrak sekaligus", "--by", "Maria Seran",
-                                  "--role", "unit"])
+                                  "--role", "steward"])
     assert by_cell.exit_code == 0, by_cell.output
     nothing = runner.invoke(app, ["follow-up", "--unit", kupang.UNIT, "--period", "2023-06", "--sheet", "Kinerja",
                                   "--cell", "A1", "--reason", "x", "--by", "y"])
@@ -124,7 +124,7 @@ def test_flagged_values_are_warned_followed_up_and_then_shown_as_checked(private
     marked = _view(engine, "SELECT sheet, status, checked_by, checked_role, reason FROM v_outlier "
                            "WHERE unit_code = :u ORDER BY sheet", u=kupang.UNIT).set_index("sheet")
     assert marked.loc["Kinerja", "status"] == "checked" and marked.loc["Kinerja", "checked_by"] == "Ani (Pusat)"
-    assert marked.loc["Anggaran", "checked_role"] == "unit" and marked.loc["Sampling", "status"] == "open"
+    assert marked.loc["Anggaran", "checked_role"] == "steward" and marked.loc["Sampling", "status"] == "open"
 
     again, payload, _ = _send(engine, settings, f"{kupang.UNIT}_2023-06_rev2.xlsx",
                               *_june(indicator, ro, commodity, REV + " (dikirim ulang)"))

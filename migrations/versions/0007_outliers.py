@@ -83,7 +83,7 @@ def upgrade() -> None:
     sa.Column('checked_by', sa.Text(), nullable=False),
     sa.Column('checked_role', sa.String(length=10), nullable=False),
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("checked_role IN ('unit', 'pusat')", name=op.f('ck_audit_outlier_followup_checked_role')),
+    sa.CheckConstraint("checked_role IN ('steward', 'centre')", name=op.f('ck_audit_outlier_followup_checked_role')),
     sa.CheckConstraint('month BETWEEN 1 AND 12', name=op.f('ck_audit_outlier_followup_month_range')),
     sa.ForeignKeyConstraint(['outlier_id'], ['audit_outlier.outlier_id'],
                             name=op.f('fk_audit_outlier_followup_outlier_id_audit_outlier')),

@@ -506,7 +506,7 @@ SPECIFIC: dict[tuple[str, str], Doc] = {
         "status": ("checked: a follow-up mark covers this value; open: not checked yet.", CODE),
         "reason": ("Why the value is right, as the checker wrote it.", TEXT),
         "checked_by": ("Who checked the value (steward or centre staff).", TEXT),
-        "checked_role": ("unit (the unit's steward) or pusat (the centre).", CODE),
+        "checked_role": ("steward (the unit's data steward) or centre (the centre), the portal's roles.", CODE),
         "checked_at": ("When the value was marked as checked.", UTC),
         "row": ("Excel row of the value in the file as sent.", "row"),
     }.items()},

@@ -29,7 +29,7 @@ FOLLOWUP_COLUMNS = ["followup_id", "outlier_id", "unit_code", "year", "month", "
                     "value", "reason", "checked_by", "checked_role", "checked_at"]
 #: Columns of a flagged frame that ``audit_outlier`` stores (besides submission_id).
 STORED = [c.name for c in s.audit_outlier.columns if c.name not in ("outlier_id", "submission_id")]
-ROLES = ("unit", "pusat")
+ROLES = ("steward", "centre")  # the portal's roles (portal.auth): a unit's steward, the centre
 #: Whole-number columns of ``audit_outlier`` (a frame may hold them as floats).
 WHOLE = ("year", "month", "row", "n_history", "followup_id")
 
@@ -93,14 +93,14 @@ def record_outliers(engine: Engine, submission_id: int, flagged: pd.DataFrame) -
 
 
 def add_followup(engine: Engine, unit_code: str, year: int, month: int, reason: str, checked_by: str,
-                 role: str = "pusat", sheet: str | None = None, cell: str | None = None,
+                 role: str = "centre", sheet: str | None = None, cell: str | None = None,
                  indicator: str | None = None, now: datetime | None = None) -> list[int]:
     """Mark the outliers of the unit-month's current file at ``sheet``/``cell`` (or of indicator
     ``indicator`` in Kinerja) as checked; one audited row per value; their ids.
 
     Raises :class:`FollowUpError` when the unit-month has no current file or nothing flagged there."""
     if role not in ROLES:
-        raise FollowUpError(f"peran '{role}' tidak dikenal; gunakan unit atau pusat")
+        raise FollowUpError(f"peran '{role}' tidak dikenal; gunakan steward atau centre")
     if not reason.strip() or not checked_by.strip():
         raise FollowUpError("alasan (--reason) dan pemeriksa (--by) wajib diisi")
     o, a = s.audit_outlier, s.audit_submission

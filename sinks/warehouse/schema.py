@@ -1010,7 +1010,7 @@ audit_outlier_followup = Table(
     Column("checked_by", Text, nullable=False),
     Column("checked_role", String(10), nullable=False),
     Column("checked_at", DateTime(timezone=True), nullable=False),
-    CheckConstraint("checked_role IN ('unit', 'pusat')", name="checked_role"),
+    CheckConstraint("checked_role IN ('steward', 'centre')", name="checked_role"),
     _month_check(),
     Index("ix_audit_outlier_followup_unit_code_year_month", "unit_code", "year", "month"),
     comment="One row per outlier marked as checked (sakip follow-up): the value checked, why, by whom and when; "

@@ -47,7 +47,7 @@ def test_a_checked_value_is_a_green_note_not_a_warning(tmp_path):
     path = wf.write_monthly(tmp_path)
     result = validate_workbook(read_workbook(path), wf.monthly_context(path))
     assert result.verdict == "accepted" and result.problems.empty
-    checked = {**FLAG, "cell": "B3", "row": 3, "checked_by": "Ani", "checked_role": "pusat",
+    checked = {**FLAG, "cell": "B3", "row": 3, "checked_by": "Ani", "checked_role": "centre",
                "checked_at": pd.Timestamp("2023-08-20T03:00:00Z"), "reason": "Survei ulang; nilainya benar"}
     notes = feedback.checked_notes(pd.DataFrame([checked]), None, path.name)
     assert notes[0]["severity"] == "checked"
