@@ -32,6 +32,58 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+# ------------------------------------------------------------- xdist: which tests share a worker
+
+#: Test files holding any of these texts start an expensive per-worker session resource: all of them run on
+#: one worker (``--dist loadfile``), so the resource is started once, not once per worker.
+SHARED_WORKER_RESOURCES = ("prefect_harness",)
+#: Seconds each test file took (setup + call + teardown), measured by ``pytest --durations=0``: the work
+#: units are handed out longest first, so no long file is left alone at the end of a run. Only the order
+#: depends on it; a file missing from it counts half a second per test.
+DURATIONS = Path(__file__).with_name("durations.json")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile``, except that the files using Prefect's test harness form one work unit (the
+    harness, a temporary Prefect server of ~10 s, then starts on one worker only), and work units go out
+    longest first (``DURATIONS``) rather than by their number of tests."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    import json
+
+    from xdist.scheduler import LoadFileScheduling
+
+    root = Path(str(config.rootpath))
+    seconds = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
+    config.option.loadscopereorder = False  # the order below is the queue's order
+
+    class SharedResourceScheduling(LoadFileScheduling):
+        _uses: dict[str, bool] = {}
+
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::", 1)[0]
+            if file not in self._uses:
+                path = root / file
+                text_ = path.read_text(encoding="utf-8") if path.is_file() else ""
+                self._uses[file] = any(name in text_ for name in SHARED_WORKER_RESOURCES)
+            return "shared-worker-resources" if self._uses[file] else file
+
+        def schedule(self) -> None:
+            if self.collection is None and self.registered_collections:
+                first = next(iter(self.registered_collections.values()))
+                files = [nodeid.split("::", 1)[0] for nodeid in first]
+                cost: dict[str, float] = {}
+                for file in set(files):
+                    scope = self._split_scope(file)
+                    cost[scope] = cost.get(scope, 0.0) + seconds.get(file, 0.5 * files.count(file))
+                rank = {nodeid: (-cost[self._split_scope(nodeid)], i) for i, nodeid in enumerate(first)}
+                for node, collection in self.registered_collections.items():
+                    self.registered_collections[node] = sorted(collection, key=lambda nodeid: rank[nodeid])
+            super().schedule()
+
+    return SharedResourceScheduling(config, log)
+
+
 PG_ADMIN_URL = os.environ.get("SAKIP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 

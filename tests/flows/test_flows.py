@@ -53,14 +53,10 @@ def test_collection_flow_loads_one_unit_and_rejects_anothers_bad_file(env: Path)
     assert {row["status"] for row in again} == {"duplicate"}
 
 
-def test_reports_flow_builds_the_complete_units_quarter_and_the_national_roll_up(env: Path):
-    from flows.collect import collect_month
-    from flows.plan import load_plans
+def test_reports_flow_builds_the_complete_units_quarter_and_the_national_roll_up(kupang_env: Path):
     from flows.report import quarterly_reports
 
-    kupang.write_kupang_inbox(env / "inbox")
-    load_plans(2023)
-    assert len(collect_month("2023-06")) == 6  # June, and January to May as late files
+    env = kupang_env  # Kupang's plan and January-June collected (the collection flow is tested above)
     rows = quarterly_reports("2023-Q2")
     assert len(rows) == 2 and not any(r["laporan"].startswith("GAGAL") for r in rows)
     assert sorted(p.suffix for p in (env / "out" / "laporan").rglob("*_v1.*") if p.suffix in {".docx", ".pdf"}) == \
@@ -71,15 +67,12 @@ def test_reports_flow_builds_the_complete_units_quarter_and_the_national_roll_up
     assert not list((env / "out" / "laporan").rglob("*_v2.*"))
 
 
-def test_reports_flow_rebuilds_every_report_whose_data_a_later_correction_changed(env: Path):
+def test_reports_flow_rebuilds_every_report_whose_data_a_later_correction_changed(kupang_env: Path):
     from flows.collect import collect_month
-    from flows.plan import load_plans
     from flows.report import quarterly_reports
     from sinks.templates import write_workbook
 
-    kupang.write_kupang_inbox(env / "inbox")
-    load_plans(2023)
-    collect_month("2023-06")
+    env = kupang_env  # Kupang's plan and January-June collected
     quarterly_reports("2023-Q1", national=False)
     quarterly_reports("2023-Q2", national=False)
     # August: a corrected February (feeds TW I and the cumulative months of TW II) arrives

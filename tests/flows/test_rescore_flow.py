@@ -7,19 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-import kupang
-from flows.select import select_years
-from runs import collect
 from sinks.warehouse.db import open_warehouse
 from sakip import settings as settings_module
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
 CAP120 = Path(__file__).resolve().parents[2] / "reference" / "policies" / "sakip_2023_cap120.yaml"
-
-
-@pytest.fixture
-def env(sakip_env: Path) -> Path:
-    return sakip_env
 
 
 def _total(engine) -> float:
@@ -28,13 +20,13 @@ def _total(engine) -> float:
                                  "AND quarter = 2 AND level = 'total'")).scalar_one()
 
 
-def test_rescore_flow_applies_the_policy_per_unit_year(env: Path):
+def test_rescore_flow_applies_the_policy_per_unit_year(kupang_env: Path):
+    """Kupang's plan and January-June already loaded with the default policy (a copy of the session's
+    warehouse)."""
     from flows.rescore import rescore_year
 
-    kupang.write_kupang_inbox(env / "inbox")
     settings = settings_module.get_settings()
     engine = open_warehouse(settings.warehouse_url)
-    collect(engine, settings, select_years(settings, 2023, 2023))
     assert _total(engine) == pytest.approx(103.34, abs=0.005)
 
     rows = rescore_year(2023, policy_file=str(CAP120))
