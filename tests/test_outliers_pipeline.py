@@ -134,7 +134,7 @@ def test_flagged_values_are_warned_followed_up_and_then_shown_as_checked(private
     assert set(notes) == {"Kinerja", "Anggaran"}
     assert "Sudah diperiksa oleh Ani (Pusat)" in notes["Kinerja"]["message"]
     assert "Survei ulang".lower() in notes["Kinerja"]["message"].lower()
-    assert "petugas unit" in notes["Anggaran"]["message"]
+    assert "pengelola data unit" in notes["Anggaran"]["message"]
     book = load_workbook(again.feedback_xlsx)
     comment = book["Kinerja"][notes["Kinerja"]["cell"]].comment
     assert comment is not None and "Sudah diperiksa" in comment.text
