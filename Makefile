@@ -27,7 +27,8 @@ demo: setup
 test: setup
 	COVERAGE_CORE=sysmon $(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" $(COV)
 
-## The slow tests: a whole demo year of every unit through the pipeline on worker processes (CI runs them too).
+## The slow tests, of scale: every unit's demo year through the pipeline on worker processes, and the demo
+## generator's properties over every unit's clean year (CI runs them too).
 test-slow: setup
 	$(PY) -m pytest -q -m slow
 

@@ -14,6 +14,10 @@ SEED = 20230
 MONTHS = list(contract.MONTH_COLUMNS)
 
 
+#: Tests over every unit's clean year: a test of scale, run by ``make test-slow`` (CI runs it too).
+ALL_UNITS = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def years() -> dict[str, UnitYear]:
     """Every unit's clean year (about ten seconds)."""
@@ -45,6 +49,7 @@ def test_another_seed_or_year_gives_other_numbers():
     assert not base.equals(unit_year("BPOM-KPG", YEAR + 1, SEED).plan.frames["Pagu"]["pagu_rp"])
 
 
+@ALL_UNITS
 def test_every_unit_has_a_plan_and_twelve_months(years):
     assert len(years) == len(master.units())
     for code, uy in years.items():
@@ -53,6 +58,7 @@ def test_every_unit_has_a_plan_and_twelve_months(years):
         assert [c.identity["month"] for c in uy.months.values()] == list(range(1, 13))
 
 
+@ALL_UNITS
 def test_sampling_identities(years):
     for uy in years.values():
         s = _all_months(uy, "Sampling")
@@ -64,6 +70,7 @@ def test_sampling_identities(years):
         assert not s.duplicated(["month", "commodity", "method"]).any()
 
 
+@ALL_UNITS
 def test_inspection_identities(years):
     for uy in years.values():
         p = _all_months(uy, "Pemeriksaan")
@@ -72,6 +79,7 @@ def test_inspection_identities(years):
         assert p["facility_type"].isin(master.facility_types()["code"]).all()
 
 
+@ALL_UNITS
 def test_budget_plan_identities(years):
     for uy in years.values():
         pagu, rpd, ind = (uy.plan.frames[s] for s in ("Pagu", "RPD", "Indikator"))
@@ -82,6 +90,7 @@ def test_budget_plan_identities(years):
         assert pagu["pagu_rp"].sum() % 1_000_000 == 0
 
 
+@ALL_UNITS
 def test_pagu_scales_with_unit_type(years):
     total = pd.Series({c: uy.plan.frames["Pagu"]["pagu_rp"].sum() for c, uy in years.items()})
     kind = master.units().set_index("code")["unit_type"]
@@ -90,12 +99,14 @@ def test_pagu_scales_with_unit_type(years):
     assert median["pusat"] > median["balai"]
 
 
+@ALL_UNITS
 def test_rpd_follows_an_absorption_curve(years):
     rpd = pd.concat([uy.plan.frames["RPD"] for uy in years.values()])
     share = rpd[MONTHS].sum() / rpd[MONTHS].sum().sum()
     assert share[["b01", "b02", "b03"]].sum() < 0.2 and share[["b11", "b12"]].sum() > 0.18
 
 
+@ALL_UNITS
 def test_spending_consistent_and_within_pagu_after_aa(years):
     for uy in years.values():
         a = _all_months(uy, "Anggaran")
@@ -108,6 +119,7 @@ def test_spending_consistent_and_within_pagu_after_aa(years):
         assert (kin.groupby("month")["spent_cum_rp"].sum() == ro_cum).all()
 
 
+@ALL_UNITS
 def test_cumulative_indicators_never_fall(years):
     for uy in years.values():
         kin = _all_months(uy, "Kinerja")
@@ -117,6 +129,7 @@ def test_cumulative_indicators_never_fall(years):
         assert (steps >= 0).all()
 
 
+@ALL_UNITS
 def test_realisation_where_and_only_where_there_is_a_target(years):
     for uy in years.values():
         rapk = uy.plan.frames["RAPK"].set_index("indicator_code")
@@ -126,6 +139,7 @@ def test_realisation_where_and_only_where_there_is_a_target(years):
             assert (kin["realisasi"].notna() == target.notna()).all()
 
 
+@ALL_UNITS
 def test_year_end_indicators_only_have_december(years):
     for uy in years.values():
         ind, rapk = uy.plan.frames["Indikator"], uy.plan.frames["RAPK"]
@@ -133,6 +147,7 @@ def test_year_end_indicators_only_have_december(years):
         assert year_end[MONTHS[:-1]].isna().all().all() and year_end["b12"].notna().all()
 
 
+@ALL_UNITS
 def test_kendala_and_rtl_where_capaian_below_100(years):
     for uy in years.values():
         rapk = uy.plan.frames["RAPK"].set_index("indicator_code")
@@ -143,6 +158,7 @@ def test_kendala_and_rtl_where_capaian_below_100(years):
             assert short["kendala"].notna().all() and short["rtl"].notna().all() and short["rtl_deadline"].notna().all()
 
 
+@ALL_UNITS
 def test_ratios_agree_with_numerator_and_denominator(years):
     for uy in years.values():
         kin = _all_months(uy, "Kinerja").dropna(subset=["numerator"])
@@ -151,6 +167,7 @@ def test_ratios_agree_with_numerator_and_denominator(years):
         assert (np.abs(ratio - kin["realisasi"]) <= 0.01).all()
 
 
+@ALL_UNITS
 def test_derived_indicators_agree_with_cumulative_counts(years):
     """IKU-OBAT-MS etc. = sum MS / sum Diuji of their samples (or MK / Diperiksa), January to the month."""
     types = master.facility_types().set_index("code")["reporting_group"]
@@ -173,6 +190,7 @@ def test_derived_indicators_agree_with_cumulative_counts(years):
             assert (kin.loc[d.indicator_code, "denominator"] == cum[d.denominator]).all()
 
 
+@ALL_UNITS
 def test_reports_are_sent_after_the_month_mostly_on_time(years):
     sent = pd.Series([c.identity["sent_date"] for uy in years.values() for c in uy.months.values()])
     months = pd.Series([(uy.year, m) for uy in years.values() for m in uy.months])
@@ -181,6 +199,7 @@ def test_reports_are_sent_after_the_month_mostly_on_time(years):
     assert 0.02 < late.mean() < 0.2
 
 
+@ALL_UNITS
 def test_enforcement_cases_advance_through_stages(years):
     stages = list(master.ENFORCEMENT_STAGES)
     for uy in years.values():
