@@ -265,9 +265,11 @@ class ScoringPolicy(BaseModel):
         "The kriteria bands of indicators, sasaran, perspectives and NPS TOTAL."))
     na_labels: NaLabels = Field(default=NaLabels(), description="Kriteria shown where nothing is measured.")
     efficiency: EfficiencyPolicy = Field(description="The efficiency rule (IE = output % / input %).")
-    display_decimals: int = Field(default=PCT_DECIMALS, ge=0, le=6, description=(
+    display_decimals: int = Field(default=PCT_DECIMALS, ge=PCT_DECIMALS, le=PCT_DECIMALS, description=(
         "Values are rounded half up to this many decimals before their kriteria band is looked up "
-        "(computed values stay unrounded; reports print 2 decimals)."))
+        "(computed values stay unrounded). It must equal the precision reports and steward messages print "
+        "(2, reference.rounding.PCT_DECIMALS): a value is banded as it is printed, so a policy cannot set "
+        "another."))
     outliers: OutlierPolicy = Field(default=OutlierPolicy(), description=(
         "Thresholds of the outlier warning on monthly reports (a value against the unit's own history)."))
 

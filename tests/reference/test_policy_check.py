@@ -103,7 +103,7 @@ def test_the_weight_trap_is_explained(tmp_path, weights, warned):
     pytest.param({"efficiency": {"se": 1}}, ["efficiency.scheme: wajib diisi"], id="a missing field"),
     pytest.param({"criteria_scheme": {"scheme_id": "c", "bands": [{"label": "a", "lower": "x"}]}},
                  ["criteria_scheme.bands[1].lower: harus berupa angka"], id="band numbers count from 1"),
-    pytest.param({"display_decimals": 9}, ["display_decimals: harus sama dengan atau lebih kecil dari 6"],
+    pytest.param({"display_decimals": 9}, ["display_decimals: harus sama dengan atau lebih kecil dari 2"],
                  id="a bound says the limit"),
     pytest.param({"na_labels": {"sasaran": ""}}, ["na_labels.sasaran: tidak boleh kosong"], id="an empty label"),
 ])
