@@ -29,10 +29,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture(scope="module")
+def kupang_built(kupang_sqlite):
+    """The browser test runs on SQLite only: the HTTP tests (test_portal_http.py) cover both backends."""
+    return kupang_sqlite
+
+
 @pytest.fixture
 def served(portal: Portal):
-    if portal.backend != "sqlite":
-        pytest.skip("the browser test runs once, on SQLite (the HTTP tests cover PostgreSQL)")
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(portal.app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
