@@ -190,8 +190,10 @@ def prepare_chunk(chunk: Chunk) -> list[Prepared]:
     covered = _policy_coverage(settings)
     results = [_policy_pending(job, data, result, covered) for (job, data), result in zip(read_ok, results)]
     results = [_with_control_problems(result, found) for result, found in zip(results, blocked)]
-    scored = [(result, None) if isinstance(result, Exception) else outlier_step.apply(data, result, history, ctx.plan)
-              for (_, data), result, history, ctx in zip(read_ok, results, histories, contexts)]
+    scorable = [i for i, result in enumerate(results) if not isinstance(result, Exception)]
+    outcomes = dict(zip(scorable, outlier_step.apply_many(
+        [(read_ok[i][1], results[i], histories[i], contexts[i].plan) for i in scorable])))
+    scored = [outcomes.get(i, (result, None)) for i, result in enumerate(results)]
     prepared = iter(_with_feedback(job, data, result, settings, found)
                     for (job, data), (result, found) in zip(read_ok, scored))
     return [failed[i] if i in failed else next(prepared) for i in range(len(chunk.jobs))]

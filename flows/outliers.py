@@ -126,13 +126,38 @@ def apply(data: WorkbookData, result: ValidationResult, context: OutlierContext 
           plan: dict | None) -> tuple[ValidationResult, pd.DataFrame | None]:
     """The result with a warning per fresh outlier (a file with one is at best accepted with warnings),
     and every flagged value (fresh or checked) with where it is and the figures quoted (None: not scored)."""
-    period = _period(data)
-    if context is None or period is None or not result.frames:
-        return result, None
-    values = new_values(result, context.unit_code, *period, plan)
-    scored = score_outliers(context.history, values, context.policy)
-    where = values[["sheet", "_row"]]
-    found = flagged(pd.concat([scored, where], axis=1)).rename(columns={"_row": "row"})
+    return apply_many([(data, result, context, plan)])[0]
+
+
+def apply_many(files: Sequence[tuple[WorkbookData, ValidationResult, OutlierContext | None, dict | None]]
+               ) -> list[tuple[ValidationResult, pd.DataFrame | None]]:
+    """``apply`` for every file of a chunk, scored in one pass per outlier policy (the score is vectorised
+    over units: a chunk holds at most one file per unit, so no file is another's history)."""
+    values: dict[int, pd.DataFrame] = {}
+    for i, (data, result, context, plan) in enumerate(files):
+        period = _period(data)
+        if context is not None and period is not None and result.frames:
+            values[i] = new_values(result, context.unit_code, *period, plan)
+    scored: dict[int, pd.DataFrame] = {}
+    by_policy: dict[str, list[int]] = {}
+    for i in values:
+        by_policy.setdefault(files[i][2].policy.model_dump_json(), []).append(i)
+    for members in by_policy.values():
+        policy = files[members[0]][2].policy
+        batch = pd.concat([values[i].assign(_file=i) for i in members], ignore_index=True)
+        histories = {files[i][2].unit_code: files[i][2].history for i in members}
+        history = pd.concat(list(histories.values()), ignore_index=True)
+        both = pd.concat([score_outliers(history, batch, policy), batch[["sheet", "_row", "_file"]]], axis=1)
+        scored |= {i: part.drop(columns="_file").reset_index(drop=True) for i, part in both.groupby("_file")}
+        scored |= {i: both.iloc[:0].drop(columns="_file") for i in members if i not in scored}  # nothing to score
+    return [_warned(data, result, context, scored[i]) if i in scored else (result, None)
+            for i, (data, result, context, _) in enumerate(files)]
+
+
+def _warned(data: WorkbookData, result: ValidationResult, context: OutlierContext,
+            scored: pd.DataFrame) -> tuple[ValidationResult, pd.DataFrame]:
+    """One file's result with its fresh outliers as warnings, and its flagged values."""
+    found = flagged(scored).rename(columns={"_row": "row"})
     if found.empty:
         return result, found
     found = _with_marks(found.assign(cell=[data.cell(s, c, r) for s, c, r in

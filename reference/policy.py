@@ -22,9 +22,11 @@ perspectives) is not a policy choice: every source document uses it (``docs/poli
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -302,7 +304,23 @@ class PolicyFileError(ValueError):
 
 
 def _read_mapping(path: Path) -> dict:
-    """One YAML file's own mapping (an empty file is an empty mapping)."""
+    """One YAML file's own mapping (an empty file is an empty mapping): a fresh copy of the parse cached
+    per file version (path, modification time, size), so an edited file is read again and the many
+    policy look-ups of a run (every chunk, every unit-year) parse each file once."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size) if stat else None
+    return copy.deepcopy(_parsed(path, key)) if key else _parse(path)
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: Path, key: tuple) -> dict:
+    return _parse(path)
+
+
+def _parse(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
