@@ -3,7 +3,7 @@
 No Prefect, no rule of its own: ``flows.intake.prepare_chunk`` calls :func:`contexts` once per chunk
 (inside the same read-only connection as the validation contexts: one statement for the history of
 every unit of the chunk, one for their follow-up marks; the workers never query per file) and
-:func:`apply` per validated monthly file. The score is ``transforms.outliers``; the thresholds are the
+:func:`apply_many` for the validated files of a chunk. The score is ``transforms.outliers``; the thresholds are the
 unit-year's scoring policy (``OutlierPolicy``); the wording is ``sinks.feedback``. A flagged value the
 centre or the steward marked as checked (``sakip follow-up``) with the same value is a note, not a
 fresh warning.
@@ -122,17 +122,12 @@ def _with_marks(found: pd.DataFrame, marks: pd.DataFrame) -> pd.DataFrame:
     return found.merge(newest, on=keys, how="left")
 
 
-def apply(data: WorkbookData, result: ValidationResult, context: OutlierContext | None,
-          plan: dict | None) -> tuple[ValidationResult, pd.DataFrame | None]:
-    """The result with a warning per fresh outlier (a file with one is at best accepted with warnings),
-    and every flagged value (fresh or checked) with where it is and the figures quoted (None: not scored)."""
-    return apply_many([(data, result, context, plan)])[0]
-
-
 def apply_many(files: Sequence[tuple[WorkbookData, ValidationResult, OutlierContext | None, dict | None]]
                ) -> list[tuple[ValidationResult, pd.DataFrame | None]]:
-    """``apply`` for every file of a chunk, scored in one pass per outlier policy (the score is vectorised
-    over units: a chunk holds at most one file per unit, so no file is another's history)."""
+    """Every file of a chunk with a warning per fresh outlier (a file with one is at best accepted with
+    warnings), and its flagged values (fresh or checked) with where they are and the figures quoted (None:
+    not scored). Scored in one pass per outlier policy (the score is vectorised over units: a chunk holds
+    at most one file per unit, so no file is another's history)."""
     values: dict[int, pd.DataFrame] = {}
     for i, (data, result, context, plan) in enumerate(files):
         period = _period(data)
