@@ -47,6 +47,11 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def missing(values: pd.Series) -> pd.Series:
+    """``is_missing`` of every value of a column, vectorised (for rules over whole sheets)."""
+    return values.isna() | values.astype("string").str.strip().fillna("").eq("")
+
+
 def fold(text: Any) -> str:
     """``text`` case-folded with its spaces collapsed: how the yes/no words are compared."""
     return " ".join(str(text).split()).casefold()

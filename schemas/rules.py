@@ -21,6 +21,7 @@ import pandas as pd
 
 from reference import master
 from reference.rounding import below_target
+from reference.values import missing
 from sakip.periods import month_name
 from schemas import codes, contract
 from schemas.messages import fmt_number, fmt_rupiah
@@ -65,10 +66,6 @@ def none() -> pd.DataFrame:
 
 def num(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype(float)
-
-
-def _blank(values: pd.Series) -> pd.Series:
-    return values.isna() | values.astype("string").str.strip().fillna("").eq("")
 
 
 # -- one file or a batch of files ------------------------------------------------------------------
@@ -315,7 +312,7 @@ def kendala_expected(kinerja: pd.DataFrame, plan_indikator: pd.DataFrame, plan_r
     polarity = polarity.map(lambda p: master.POLARITY.get(p, p))
     target = _target_of_month(kinerja, plan_rapk, month)
     capaian = capaian_pct(kinerja["realisasi"], target, polarity)
-    no_kendala, no_rtl = _blank(kinerja["kendala"]), _blank(kinerja["rtl"])
+    no_kendala, no_rtl = missing(kinerja["kendala"]), missing(kinerja["rtl"])
     bad = kinerja[below_target(capaian) & (no_kendala | no_rtl)]
     column = np.where(no_kendala[bad.index], "kendala", "rtl")
     blank = np.where(no_kendala[bad.index] & no_rtl[bad.index], "Kendala dan Rencana Tindak Lanjut",

@@ -201,6 +201,11 @@ def test_one_missing_value_test(value):
         assert fmt.number(value) == fmt.NA and records.to_float(value) is None
 
 
+def test_the_column_form_agrees_with_the_value_form():
+    column = pd.Series([v for v in MISSING + PRESENT if not isinstance(v, np.datetime64)], dtype=object)
+    assert values.missing(column).tolist() == [values.is_missing(v) for v in column]
+
+
 def test_the_missing_value_test_is_the_one_everywhere():
     assert records.is_missing is values.is_missing
     assert schema_validate._missing is values.is_missing
