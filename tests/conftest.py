@@ -43,6 +43,7 @@ SHARED_WORKER_RESOURCES = ("prefect_harness",)
 DURATIONS = Path(__file__).with_name("durations.json")
 
 
+@pytest.hookimpl(optionalhook=True)  # a run with -p no:xdist has no such hook
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """``--dist loadfile``, except that the files using Prefect's test harness form one work unit (the
     harness, a temporary Prefect server of ~10 s, then starts on one worker only), and work units go out
@@ -55,10 +56,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
     root = Path(str(config.rootpath))
     seconds = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
-    config.option.loadscopereorder = False  # the order below is the queue's order
 
     class SharedResourceScheduling(LoadFileScheduling):
+        """Work units are taken from the queue costliest first. The collections are left in the workers'
+        order: the controller sends a worker *indexes* into its own collection, so reordering them here
+        would make a worker run other tests than the unit it was given (a file split over two workers)."""
+
         _uses: dict[str, bool] = {}
+        _cost: dict[str, float] | None = None
 
         def _split_scope(self, nodeid: str) -> str:
             file = nodeid.split("::", 1)[0]
@@ -68,18 +73,23 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
                 self._uses[file] = any(name in text_ for name in SHARED_WORKER_RESOURCES)
             return "shared-worker-resources" if self._uses[file] else file
 
-        def schedule(self) -> None:
-            if self.collection is None and self.registered_collections:
-                first = next(iter(self.registered_collections.values()))
-                files = [nodeid.split("::", 1)[0] for nodeid in first]
-                cost: dict[str, float] = {}
-                for file in set(files):
+        def _scope_cost(self) -> dict[str, float]:
+            if self._cost is None:
+                files = [nodeid.split("::", 1)[0] for nodeid in self.collection or ()]
+                counts: dict[str, int] = {}
+                for file in files:
+                    counts[file] = counts.get(file, 0) + 1
+                self._cost = {}
+                for file, n in counts.items():
                     scope = self._split_scope(file)
-                    cost[scope] = cost.get(scope, 0.0) + seconds.get(file, 0.5 * files.count(file))
-                rank = {nodeid: (-cost[self._split_scope(nodeid)], i) for i, nodeid in enumerate(first)}
-                for node, collection in self.registered_collections.items():
-                    self.registered_collections[node] = sorted(collection, key=lambda nodeid: rank[nodeid])
-            super().schedule()
+                    self._cost[scope] = self._cost.get(scope, 0.0) + seconds.get(file, 0.5 * n)
+            return self._cost
+
+        def _assign_work_unit(self, node) -> None:
+            cost = self._scope_cost()
+            costliest = max(self.workqueue, key=lambda scope: cost.get(scope, 0.0))
+            self.workqueue.move_to_end(costliest, last=False)
+            super()._assign_work_unit(node)
 
     return SharedResourceScheduling(config, log)
 
@@ -342,16 +352,21 @@ def kupang_sqlite(tmp_path_factory: pytest.TempPathFactory) -> KupangWarehouse:
     return KupangWarehouse("sqlite", url, root / "inbox", root / "out")
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def kupang_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                 pg_databases: PostgresDatabases) -> KupangWarehouse:
-    """The Kupang warehouse of a backend, built once per session (per xdist worker)."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("kupang_sqlite")
-    root = tmp_path_factory.mktemp(f"kupang_{request.param}")
+@pytest.fixture(scope="session")
+def kupang_postgresql(tmp_path_factory: pytest.TempPathFactory, pg_databases: PostgresDatabases) -> KupangWarehouse:
+    """The Kupang warehouse on PostgreSQL, built once per session (per xdist worker)."""
+    root = tmp_path_factory.mktemp("kupang_postgresql")
     url = pg_databases.create("sakip_kupang")
     _build_kupang(url, root)
-    return KupangWarehouse(request.param, url, root / "inbox", root / "out")
+    return KupangWarehouse("postgresql", url, root / "inbox", root / "out")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def kupang_built(request: pytest.FixtureRequest) -> KupangWarehouse:
+    """The Kupang warehouse of a backend. Pytest keeps one instance of a parametrised fixture at a time,
+    tearing it down whenever the parameter changes (every test file switches from sqlite to postgresql);
+    the builds themselves are the unparametrised ``kupang_sqlite`` / ``kupang_postgresql``, kept all session."""
+    return request.getfixturevalue(f"kupang_{request.param}")
 
 
 @pytest.fixture
