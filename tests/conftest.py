@@ -194,8 +194,8 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class _PostgresWarehouse:
     """One migrated PostgreSQL warehouse per session, emptied and re-seeded before each test.
 
-    Emptying (TRUNCATE ... RESTART IDENTITY, then seeding the dimensions) takes a few tens of
-    milliseconds where creating a database takes ~0.4 s; the test still starts from a warehouse
+    Emptying (DELETE from every table, sequences restarted, then seeding the dimensions) takes about
+    0.1 s where creating a database takes ~0.4 s and TRUNCATE ~0.9 s; the test still starts from a warehouse
     identical to a fresh one (same rows, same ids). If a test left it unusable (schema changed,
     lock held), a new database replaces it.
     """
@@ -231,8 +231,14 @@ class _PostgresWarehouse:
                 ).scalars())
                 if version is None or not (set(metadata.tables) | set(views.VIEWS)) <= present:
                     raise RuntimeError("warehouse schema changed by the previous test")
-                names = ", ".join(conn.dialect.identifier_preparer.quote(t) for t in metadata.tables)
-                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                # DELETE, children first, then every sequence back to its start: on the few rows a test
+                # leaves this takes ~10 ms, where TRUNCATE (new files for 52 tables) took ~0.9 s
+                quote = conn.dialect.identifier_preparer.quote
+                conn.exec_driver_sql("; ".join(f"DELETE FROM {quote(t.name)}" for t in reversed(metadata.sorted_tables)))
+                conn.exec_driver_sql(
+                    "SELECT setval(c.oid::regclass, s.seqstart, false) FROM pg_class c "
+                    "JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema()")
             db.seed_dimensions(engine)
         finally:
             engine.dispose()
@@ -241,6 +247,25 @@ class _PostgresWarehouse:
 @pytest.fixture(scope="session")
 def _pg_warehouse(pg_databases: PostgresDatabases) -> _PostgresWarehouse:
     return _PostgresWarehouse(pg_databases)
+
+
+@pytest.fixture(scope="session")
+def new_warehouse(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path,
+                  pg_databases: PostgresDatabases) -> Callable[[str], str]:
+    """Factory of migrated, seeded warehouses of their own, for a module's shared read-only state:
+    ``url = new_warehouse("sqlite")`` (a copy of the SQLite template) or ``new_warehouse("postgresql")``
+    (a new database, dropped at session end)."""
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            path = tmp_path_factory.mktemp("warehouse") / "warehouse.sqlite"
+            shutil.copyfile(_sqlite_template, path)
+            return f"sqlite:///{path}"
+        url = pg_databases.create("sakip_module")
+        _migrated(url)
+        return url
+
+    return make
 
 
 @pytest.fixture(params=BACKENDS)

@@ -196,8 +196,9 @@ GOOD = {"unit_code": UNIT, "year": YEAR, "month": 1, "indicator_code": "IKU-OBAT
                      id="a blank key"),
     ],
 )
-def test_replace_derived_refuses_what_would_break_the_grain(derived_quarter_one: Engine, facts, message: str) -> None:
-    engine = derived_quarter_one
+def test_replace_derived_refuses_what_would_break_the_grain(shared_derived_quarter_one: Engine, facts,
+                                                            message: str) -> None:
+    engine = shared_derived_quarter_one  # shared by the module: the test asserts it is left unchanged
     before = snapshot(engine)
     with pytest.raises(ValueError, match=message), db.write_transaction(engine) as conn:
         derived.replace_derived(conn, [(UNIT, YEAR)], facts, derived.raw_seqs(conn, [(UNIT, YEAR)]), {})

@@ -22,6 +22,13 @@ def loaded(derived_quarter_one: Engine) -> Engine:
     return derived_quarter_one
 
 
+@pytest.fixture(scope="module")
+def shared(shared_derived_quarter_one: Engine) -> Engine:
+    """``loaded``, built once per module and backend, for the tests that only read the views."""
+    refresh_reporting_status(shared_derived_quarter_one, settings_of(shared_derived_quarter_one), YEAR)
+    return shared_derived_quarter_one
+
+
 def write_rollups(engine: Engine, frames: list[pd.DataFrame]) -> None:
     """Stand-in derived facts: only these unit-level budget roll-ups, for their unit-years."""
     rollups = pd.concat(frames, ignore_index=True)
@@ -61,8 +68,8 @@ def test_every_view_has_rows_after_a_run(loaded: Engine) -> None:
     assert empty == []
 
 
-def test_indicator_capaian_reads_the_stored_capaian_with_the_plan_labels(loaded: Engine) -> None:
-    view = views.read_view(loaded, "v_indicator_capaian", unit_code=UNIT, month=2).set_index("indicator_code")
+def test_indicator_capaian_reads_the_stored_capaian_with_the_plan_labels(shared: Engine) -> None:
+    view = views.read_view(shared, "v_indicator_capaian", unit_code=UNIT, month=2).set_index("indicator_code")
     assert len(view) == 3
     obat = view.loc["IKU-OBAT-MS"]
     assert (obat["unit_name"], obat["unit_type"], obat["sk_name"], obat["sk_order"], obat["perspective"]) == (
@@ -75,8 +82,8 @@ def test_indicator_capaian_reads_the_stored_capaian_with_the_plan_labels(loaded:
     assert pd.isna(makanan["target"]) and makanan["indicator_order"] == 2
 
 
-def test_score_names_every_level(loaded: Engine) -> None:
-    score = views.read_view(loaded, "v_score", unit_code=UNIT, year=YEAR, quarter=1)
+def test_score_names_every_level(shared: Engine) -> None:
+    score = views.read_view(shared, "v_score", unit_code=UNIT, year=YEAR, quarter=1)
     names = dict(zip(score["item_code"], score["item_name"]))
     assert names["TOTAL"] == "NPS TOTAL"
     assert names["SK.2"] == "Meningkatnya efektivitas pemeriksaan"
@@ -87,19 +94,19 @@ def test_score_names_every_level(loaded: Engine) -> None:
     assert set(score["unit_group"]) == {"Balai Besar/Balai"}
 
 
-def test_plan_views(loaded: Engine) -> None:
-    pk = views.read_view(loaded, "v_plan_indicator", unit_code=UNIT).set_index("indicator_code")
+def test_plan_views(shared: Engine) -> None:
+    pk = views.read_view(shared, "v_plan_indicator", unit_code=UNIT).set_index("indicator_code")
     assert list(pk.loc["IKU-MAKANAN-MS", ["b01", "b03", "b12"]]) == [85.0, 85.0, 85.0]
     assert pd.isna(pk.loc["IKU-MAKANAN-MS", "b02"])
     assert pk.loc["KPG-LOKAL-1", "b12"] == 12.0
-    header = views.read_view(loaded, "v_plan_header").iloc[0]
+    header = views.read_view(shared, "v_plan_header").iloc[0]
     assert (header["unit_name"], header["province"], header["dipa_number"], str(header["pk_date"])) == (
         "Balai POM di Kupang", "Nusa Tenggara Timur", IDENTITY["dipa_number"], "2023-01-10")
     assert (header["pagu_rp"], header["pagu_after_aa_rp"], header["n_ro"]) == (1e9, 940e6, 3)
 
 
-def test_rpd_month_covers_the_whole_plan_and_leaves_unreported_months_null(loaded: Engine) -> None:
-    rpd = views.read_view(loaded, "v_rpd_month", unit_code=UNIT).sort_values("month").set_index("month")
+def test_rpd_month_covers_the_whole_plan_and_leaves_unreported_months_null(shared: Engine) -> None:
+    rpd = views.read_view(shared, "v_rpd_month", unit_code=UNIT).sort_values("month").set_index("month")
     assert list(rpd.index) == list(range(1, 13))
     assert rpd.loc[6, "planned_month_rp"] == 175e6  # 50 + 25 + 100 (the modal line is planned in June)
     assert rpd.loc[12, "planned_cum_rp"] == 1e9
@@ -107,32 +114,32 @@ def test_rpd_month_covers_the_whole_plan_and_leaves_unreported_months_null(loade
     assert rpd.loc[4:, "spent_month_rp"].isna().all()
 
 
-def test_budget_views_read_the_rollups(loaded: Engine) -> None:
-    ro = views.read_view(loaded, "v_budget_ro", month=2).set_index("ro_code")
+def test_budget_views_read_the_rollups(shared: Engine) -> None:
+    ro = views.read_view(shared, "v_budget_ro", month=2).set_index("ro_code")
     assert list(ro.index.sort_values()) == ["AEA.001", "BAH.001", "KPG.901"]
     assert (ro.loc["AEA.001", "ro_name"], ro.loc["AEA.001", "volume_unit"]) == ("Laporan Analisis Kejahatan", "laporan")
     assert ro.loc["BAH.001", "volume_pct"] == pytest.approx(20 / 120 * 100)
     assert ro.loc["AEA.001", "realisation_aa_pct"] == pytest.approx(80e6 / 540e6 * 100)
-    kinds = views.read_view(loaded, "v_budget_expense_type", month=2).set_index("expense_type")
+    kinds = views.read_view(shared, "v_budget_expense_type", month=2).set_index("expense_type")
     assert kinds.loc["52", "expense_type_name"] == "Belanja Barang"
     assert kinds.loc["52", "spent_cum_rp"] == 120e6
-    unit = views.read_view(loaded, "v_budget_unit", month=2).iloc[0]
+    unit = views.read_view(shared, "v_budget_unit", month=2).iloc[0]
     assert (unit["unit_group"], unit["pagu_rp"], unit["spent_cum_rp"]) == ("Balai Besar/Balai", 1e9, 120e6)
 
 
-def test_operational_views(loaded: Engine) -> None:
-    sampling = views.read_view(loaded, "v_sampling", month=1).set_index("commodity")
+def test_operational_views(shared: Engine) -> None:
+    sampling = views.read_view(shared, "v_sampling", month=1).set_index("commodity")
     assert (sampling.loc["OBAT", "commodity_name"], sampling.loc["PANGAN", "supergroup"]) == ("Obat", "MAKANAN")
-    inspection = views.read_view(loaded, "v_inspection", month=1).set_index("facility_type")
+    inspection = views.read_view(shared, "v_inspection", month=1).set_index("facility_type")
     assert (inspection.loc["PROD", "facility_name"], inspection.loc["DIST", "reporting_group"]) == (
         "Sarana Produksi", "distribusi")
-    rec = views.read_view(loaded, "v_reconciliation", indicator_code="IKU-OBAT-MS").sort_values("month")
+    rec = views.read_view(shared, "v_reconciliation", indicator_code="IKU-OBAT-MS").sort_values("month")
     assert list(rec["agrees"]) == [True, False, False]  # February reports 94 (March 95) against 93 of 100 tested
-    eff = views.read_view(loaded, "v_efficiency").set_index("indicator_code")
+    eff = views.read_view(shared, "v_efficiency").set_index("indicator_code")
     assert eff.loc["TOTAL", "indicator_name"] == "TOTAL" and pd.isna(eff.loc["TOTAL", "sk_order"])
-    status = views.read_view(loaded, "v_reporting_completeness", unit_code=UNIT).sort_values("month")
+    status = views.read_view(shared, "v_reporting_completeness", unit_code=UNIT).sort_values("month")
     assert list(status["n_versions"]) == [1, 1, 1] and status["received"].all()
-    subs = views.read_view(loaded, "v_submission")
+    subs = views.read_view(shared, "v_submission")
     assert sorted(subs["kind"]) == ["bulanan", "bulanan", "bulanan", "rencana"] and subs["is_current"].all()
 
 
