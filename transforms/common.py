@@ -33,6 +33,24 @@ def quarter_end_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return framed[framed["month"].astype(int) == quarter_end_month(framed["quarter"])]
 
 
+def to_date_rows(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str] | None = None,
+                 at: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows that year-to-date sums add up: each month of ``at`` paired with the monthly sums (per
+    ``keys`` × month) of that month and of every earlier month, the summed month in ``_source_month``.
+
+    ``keys``, ``values`` and ``at`` as for :func:`cumulate`, which sums these rows per ``keys`` × month.
+    Rows built for finer keys sum per coarser keys (a subset of them, with the same period keys) to the
+    coarser series' own year-to-date figures, so one set of rows serves several groupings.
+    """
+    keys = list(keys)
+    values = _value_columns(frame, keys, values)
+    period = [k for k in PERIOD_KEYS if k in keys and k != "month"]
+    at = (frame if at is None else at)[[*period, "month"]].drop_duplicates()
+    monthly = frame.groupby([*keys, "month"], as_index=False, dropna=False)[values].sum()
+    grid = at.merge(monthly.rename(columns={"month": "_source_month"}), on=period)
+    return grid[grid["_source_month"] <= grid["month"]]
+
+
 def cumulate(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str] | None = None,
              at: pd.DataFrame | None = None) -> pd.DataFrame:
     """Year-to-date sums of month values: one row per ``keys`` × month of ``at``.
@@ -43,24 +61,44 @@ def cumulate(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str] | N
     by default every month present in ``frame`` for that unit-year, so a series that skipped a month
     still carries its earlier total. A series with no row up to a month has no row for that month.
     """
-    keys = list(keys)
-    values = list(values) if values is not None else [
-        c for c in frame.select_dtypes("number").columns if c not in keys and c != "month"]
-    period = [k for k in PERIOD_KEYS if k in keys and k != "month"]
-    at = (frame if at is None else at)[[*period, "month"]].drop_duplicates()
-    monthly = frame.groupby([*keys, "month"], as_index=False, dropna=False)[values].sum()
-    grid = at.merge(monthly.rename(columns={"month": "_source_month"}), on=period)
-    grid = grid[grid["_source_month"] <= grid["month"]]
-    return grid.groupby([*keys, "month"], as_index=False, dropna=False)[values].sum()
+    values = _value_columns(frame, list(keys), values)
+    rows = to_date_rows(frame, keys, values, at)
+    return rows.groupby([*keys, "month"], as_index=False, dropna=False)[values].sum()
+
+
+def month_and_to_date(rows: pd.DataFrame, keys: Sequence[str], values: Sequence[str]) -> pd.DataFrame:
+    """Month and year-to-date sums from :func:`to_date_rows`' rows, per ``keys`` × month: each value of
+    the month itself (0 where the series has no row that month) and its year-to-date sum (``<value>_cum``),
+    as :func:`cumulate` gives it. Columns: keys, month, values, then their ``_cum`` sums."""
+    values = list(values)
+    this_month = rows["_source_month"] == rows["month"]
+    parts = rows.assign(**{f"{c}_cum": rows[c] for c in values}, **{c: rows[c].where(this_month, 0) for c in values})
+    return parts.groupby([*keys, "month"], as_index=False, dropna=False)[
+        [*values, *(f"{c}_cum" for c in values)]].sum()
+
+
+def _value_columns(frame: pd.DataFrame, keys: list[str], values: Sequence[str] | None) -> list[str]:
+    """``values``, or every numeric column of ``frame`` outside ``keys`` and ``month``."""
+    if values is not None:
+        return list(values)
+    return [c for c in frame.select_dtypes("number").columns if c not in keys and c != "month"]
 
 
 def weighted_mean(frame: pd.DataFrame, keys: Sequence[str], value: str, weight: str) -> pd.Series:
     """Σ(w·v)/Σw per group over rows whose value is present; NaN where none is (or Σw = 0)."""
-    present = frame[value].notna()
-    parts = frame.assign(_wv=(frame[weight] * frame[value]).where(present),
-                         _w=frame[weight].where(present))
-    sums = parts.groupby(list(keys), dropna=False)[["_wv", "_w"]].sum(min_count=1)
-    return (sums["_wv"] / sums["_w"].where(sums["_w"] != 0)).rename(value)
+    return weighted_means(frame, keys, [value], weight)[value]
+
+
+def weighted_means(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str], weight: str) -> pd.DataFrame:
+    """:func:`weighted_mean` of each of ``values`` (one column each), grouped once."""
+    parts: dict[str, pd.Series] = {}
+    for i, value in enumerate(values):
+        present = frame[value].notna()
+        parts[f"_wv{i}"] = (frame[weight] * frame[value]).where(present)
+        parts[f"_w{i}"] = frame[weight].where(present)
+    sums = frame.assign(**parts).groupby(list(keys), dropna=False)[list(parts)].sum(min_count=1)
+    return pd.DataFrame({value: sums[f"_wv{i}"] / sums[f"_w{i}"].where(sums[f"_w{i}"] != 0)
+                         for i, value in enumerate(values)}, index=sums.index)
 
 
 def as_bool(values: pd.Series) -> pd.Series:

@@ -21,7 +21,7 @@ from reference import master
 from reference.policy import ScoringPolicy
 from transforms.budget import budget_by_indicator, budget_lines, budget_rollup
 from transforms.efficiency import efficiency, efficiency_by_sasaran
-from transforms.operations import TOTAL_CODE, inspection_totals, reconcile_indicators, sampling_totals
+from transforms.operations import inspection_ytd, reconcile_indicators, sampling_ytd
 from transforms.scoring import indicator_capaian, quarter_scores
 
 ROLLUP_LEVELS = ("ro", "expense_type", "unit")
@@ -64,12 +64,8 @@ def derive_unit_years(frames: Mapping[str, pd.DataFrame], policy: ScoringPolicy,
         "fact_budget_indicator_month": budget_by_indicator(capaian, f["plan_indicator"]),
         "fact_efficiency_quarter": indicator_efficiency,
         "fact_efficiency_sasaran_quarter": efficiency_by_sasaran(indicator_efficiency, scores, policy),
-        "fact_sampling_ytd": pd.concat([sampling_totals(f["sampling"], by=["commodity", "method"]),
-                                        sampling_totals(f["sampling"]).assign(commodity=TOTAL_CODE, method=TOTAL_CODE)],
-                                       ignore_index=True),
-        "fact_inspection_ytd": pd.concat([inspection_totals(f["inspection"], by=["facility_type"]),
-                                          inspection_totals(f["inspection"]).assign(facility_type=TOTAL_CODE)],
-                                         ignore_index=True),
+        "fact_sampling_ytd": sampling_ytd(f["sampling"]),
+        "fact_inspection_ytd": inspection_ytd(f["inspection"]),
         "fact_reconciliation_month": reconcile_indicators(f["indicator_month"], f["sampling"], f["inspection"],
                                                           ref["derivations"], ref["commodities"],
                                                           ref["facility_types"]),

@@ -20,7 +20,7 @@ from reference.master import ENFORCEMENT_STAGES, UNIT_GROUPS, measurement_of
 from reference.rounding import below_target
 from transforms.budget import TOTAL_CODE, realisation_pcts
 from transforms.common import ratio_pct, with_quarter
-from transforms.operations import inspection_failures, sampling_failures
+from transforms.operations import inspection_failures_per, sampling_failures_per
 
 #: The area of the whole country.
 NATIONAL = "Indonesia"
@@ -65,8 +65,8 @@ def budget_areas(rollups: pd.DataFrame) -> pd.DataFrame:
     country = frame.assign(area=NATIONAL, area_level="national")
     both = pd.concat([groups, country], ignore_index=True)
     keys = ["year", "month", "area", "area_level", "expense_type"]
-    sums = both.groupby(keys, as_index=False).agg(
-        units_in_figures=("unit_code", "nunique"), **{c: (c, lambda v: v.sum(min_count=1)) for c in BUDGET_AMOUNTS})
+    grouped = both.groupby(keys)
+    sums = grouped[BUDGET_AMOUNTS].sum(min_count=1).assign(units_in_figures=grouped["unit_code"].nunique()).reset_index()
     sums = sums.assign(withheld_aa_rp=sums["pagu_rp"] - sums["pagu_after_aa_rp"], **realisation_pcts(sums),
                        area_order=sums["area"].map(AREA_ORDER).fillna(len(AREA_ORDER)).astype(int))
     out = with_quarter(sums).sort_values(["year", "month", "area_order", "expense_type"])
@@ -103,10 +103,11 @@ def sampling_national(sampling: pd.DataFrame) -> pd.DataFrame:
     if sampling.empty:
         return pd.DataFrame(columns=SAMPLING_COLUMNS)
     country = sampling.assign(unit_code=NATIONAL)
-    detail = _national(sampling, sampling_failures(country, by=["commodity", "method"]), ["commodity", "method"])
-    per_method = _national(sampling, sampling_failures(country, by=["method"]), ["method"]).assign(
-        commodity=TOTAL_CODE)
-    total = _national(sampling, sampling_failures(country), []).assign(commodity=TOTAL_CODE, method=TOTAL_CODE)
+    levels = [["commodity", "method"], ["method"], []]
+    detail, per_method, total = (_national(sampling, counted, by)
+                                 for counted, by in zip(sampling_failures_per(country, levels), levels))
+    per_method = per_method.assign(commodity=TOTAL_CODE)
+    total = total.assign(commodity=TOTAL_CODE, method=TOTAL_CODE)
     out = pd.concat([detail, per_method, total], ignore_index=True).sort_values(["year", "month", "commodity", "method"])
     return out[SAMPLING_COLUMNS].reset_index(drop=True)
 
@@ -117,8 +118,10 @@ def inspection_national(inspection: pd.DataFrame) -> pd.DataFrame:
     if inspection.empty:
         return pd.DataFrame(columns=INSPECTION_COLUMNS)
     country = inspection.assign(unit_code=NATIONAL)
-    detail = _national(inspection, inspection_failures(country, by=["facility_type"]), ["facility_type"])
-    total = _national(inspection, inspection_failures(country), []).assign(facility_type=TOTAL_CODE)
+    levels = [["facility_type"], []]
+    detail, total = (_national(inspection, counted, by)
+                     for counted, by in zip(inspection_failures_per(country, levels), levels))
+    total = total.assign(facility_type=TOTAL_CODE)
     out = pd.concat([detail, total], ignore_index=True).sort_values(["year", "month", "facility_type"])
     return out[INSPECTION_COLUMNS].reset_index(drop=True)
 
@@ -192,10 +195,12 @@ def indicator_matrix(capaian: pd.DataFrame, plan_indicators: pd.DataFrame, catal
         _cap=capaian_measured, _below=(measured & below_target(planned["capaian_pct"])).astype(int),
         _target=planned["target"].where(measured & summable), _real=planned["realisasi"].where(measured & summable))
     keys = ["year", "quarter", "indicator_code"]
-    out = rows.groupby(keys, as_index=False).agg(
+    grouped = rows.groupby(keys)
+    sums = grouped[["_target", "_real"]].sum(min_count=1)
+    out = grouped.agg(
         summable=("summable", "first"), units_planned=("unit_code", "nunique"), units_measured=("_measured", "sum"),
-        units_year_end=("_year_end", "sum"), target_sum=("_target", lambda v: v.sum(min_count=1)),
-        realisasi_sum=("_real", lambda v: v.sum(min_count=1)), capaian_min_pct=("_cap", "min"),
-        capaian_median_pct=("_cap", "median"), capaian_max_pct=("_cap", "max"), units_below_target=("_below", "sum"))
+        units_year_end=("_year_end", "sum"), capaian_min_pct=("_cap", "min"), capaian_median_pct=("_cap", "median"),
+        capaian_max_pct=("_cap", "max"), units_below_target=("_below", "sum"),
+    ).assign(target_sum=sums["_target"], realisasi_sum=sums["_real"]).reset_index()
     out = out.assign(capaian_sum_pct=ratio_pct(out["realisasi_sum"], out["target_sum"]))
     return out[MATRIX_COLUMNS].sort_values(keys).reset_index(drop=True)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.common import PERIOD_KEYS, cumulate, ratio_pct
+from transforms.common import PERIOD_KEYS, cumulate, month_and_to_date, ratio_pct, to_date_rows
 
 SAMPLING_COUNTS = ("sampled", "tested", "ms", "tms")
 INSPECTION_COUNTS = ("inspected", "mk", "tmk")
@@ -32,14 +32,13 @@ TOTAL_CODE = "TOTAL"
 
 def _alias_map(master_frame: pd.DataFrame) -> pd.Series:
     """casefolded code / name / alias → code, from a master frame with code, name, aliases."""
-    names = pd.concat([
-        master_frame[["code"]].assign(alias=master_frame["code"]),
-        master_frame[["code"]].assign(alias=master_frame["name"]),
-        master_frame[["code"]].assign(alias=master_frame["aliases"].str.split("|")).explode("alias"),
-    ])
-    names = names.assign(alias=names["alias"].astype("string").str.strip().str.casefold())
-    names = names[names["alias"].fillna("") != ""].drop_duplicates("alias")
-    return names.set_index("alias")["code"]
+    codes = master_frame["code"]
+    aliases = master_frame["aliases"].str.split("|").explode()
+    names = pd.concat([codes, master_frame["name"], aliases])
+    alias = names.astype("string").str.strip().str.casefold()
+    keep = (alias.fillna("") != "") & ~alias.duplicated()
+    return pd.Series(codes.loc[names.index].to_numpy(), index=pd.Index(alias, name="alias"),
+                     name="code")[keep.to_numpy()]
 
 
 def _resolve(values: pd.Series, master_frame: pd.DataFrame) -> pd.Series:
@@ -107,15 +106,18 @@ def derived_indicator_values(sampling_cum: pd.DataFrame, inspection_cum: pd.Data
     return out[[*keys, *DERIVED_COLUMNS]].reset_index(drop=True)
 
 
-def _totals(frame: pd.DataFrame, counts: Sequence[str], by: Sequence[str], ok: str, base: str) -> pd.DataFrame:
-    """Month and year-to-date sums of ``counts`` per unit × year × month × by, and compliance %."""
-    keys = ["unit_code", "year", *by]
-    month = frame.groupby([*keys, "month"], as_index=False, dropna=False)[list(counts)].sum()
-    ytd = cumulate(frame, keys, counts).rename(columns={c: f"{c}_cum" for c in counts})
-    out = ytd.merge(month, on=[*keys, "month"], how="left")
-    out = out.fillna({c: 0 for c in counts})[[*keys, "month", *counts, *(f"{c}_cum" for c in counts)]]
-    return out.assign(**{f"{ok}_pct": ratio_pct(out[ok], out[base]),
-                         f"{ok}_cum_pct": ratio_pct(out[f"{ok}_cum"], out[f"{base}_cum"])})
+def _totals(frame: pd.DataFrame, counts: Sequence[str], levels: Sequence[Sequence[str]], ok: str,
+            base: str) -> list[pd.DataFrame]:
+    """Month and year-to-date sums of ``counts`` per unit × year × month × by, and compliance %, for each
+    ``by`` of ``levels``: the year-to-date rows are built once, for the keys of every level together."""
+    finest = list(dict.fromkeys(column for by in levels for column in by))
+    rows = to_date_rows(frame, ["unit_code", "year", *finest], counts)
+    out = []
+    for by in levels:
+        sums = month_and_to_date(rows, ["unit_code", "year", *by], counts)
+        out.append(sums.assign(**{f"{ok}_pct": ratio_pct(sums[ok], sums[base]),
+                                  f"{ok}_cum_pct": ratio_pct(sums[f"{ok}_cum"], sums[f"{base}_cum"])}))
+    return out
 
 
 def sampling_totals(sampling: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -124,7 +126,12 @@ def sampling_totals(sampling: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFr
     Columns: keys, sampled, tested, ms, tms (this month), *_cum (year to date), ms_pct = ms / tested
     × 100 this month, ms_cum_pct year to date (NaN when nothing was tested).
     """
-    return _totals(sampling, SAMPLING_COUNTS, by, "ms", "tested")
+    return sampling_totals_per(sampling, [by])[0]
+
+
+def sampling_totals_per(sampling: pd.DataFrame, levels: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
+    """:func:`sampling_totals` for each ``by`` of ``levels``, in order (one pass over the counts)."""
+    return _totals(sampling, SAMPLING_COUNTS, levels, "ms", "tested")
 
 
 def inspection_totals(inspection: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -133,19 +140,48 @@ def inspection_totals(inspection: pd.DataFrame, by: Sequence[str] = ()) -> pd.Da
     Columns: keys, inspected, mk, tmk (this month), *_cum (year to date), mk_pct = mk / inspected
     × 100 this month, mk_cum_pct year to date.
     """
-    return _totals(inspection, INSPECTION_COUNTS, by, "mk", "inspected")
+    return inspection_totals_per(inspection, [by])[0]
+
+
+def inspection_totals_per(inspection: pd.DataFrame, levels: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
+    """:func:`inspection_totals` for each ``by`` of ``levels``, in order (one pass over the counts)."""
+    return _totals(inspection, INSPECTION_COUNTS, levels, "mk", "inspected")
 
 
 def sampling_failures(sampling: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """As :func:`sampling_totals`, with the failures instead: tms_pct = tms / tested × 100 this month,
     tms_cum_pct year to date (the national book's TMS %, Tabel 1-2)."""
-    return _totals(sampling, SAMPLING_COUNTS, by, "tms", "tested")
+    return sampling_failures_per(sampling, [by])[0]
+
+
+def sampling_failures_per(sampling: pd.DataFrame, levels: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
+    """:func:`sampling_failures` for each ``by`` of ``levels``, in order (one pass over the counts)."""
+    return _totals(sampling, SAMPLING_COUNTS, levels, "tms", "tested")
 
 
 def inspection_failures(inspection: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """As :func:`inspection_totals`, with the failures instead: tmk_pct = tmk / inspected × 100 this
     month, tmk_cum_pct year to date."""
-    return _totals(inspection, INSPECTION_COUNTS, by, "tmk", "inspected")
+    return inspection_failures_per(inspection, [by])[0]
+
+
+def inspection_failures_per(inspection: pd.DataFrame, levels: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
+    """:func:`inspection_failures` for each ``by`` of ``levels``, in order (one pass over the counts)."""
+    return _totals(inspection, INSPECTION_COUNTS, levels, "tmk", "inspected")
+
+
+def sampling_ytd(sampling: pd.DataFrame) -> pd.DataFrame:
+    """A unit's sampling table (``fact_sampling_ytd``): :func:`sampling_totals` per commodity × method,
+    then the unit's total rows (commodity = method = :data:`TOTAL_CODE`)."""
+    detail, total = sampling_totals_per(sampling, [["commodity", "method"], []])
+    return pd.concat([detail, total.assign(commodity=TOTAL_CODE, method=TOTAL_CODE)], ignore_index=True)
+
+
+def inspection_ytd(inspection: pd.DataFrame) -> pd.DataFrame:
+    """A unit's inspection table (``fact_inspection_ytd``): :func:`inspection_totals` per facility type,
+    then the unit's total rows (facility_type = :data:`TOTAL_CODE`)."""
+    detail, total = inspection_totals_per(inspection, [["facility_type"], []])
+    return pd.concat([detail, total.assign(facility_type=TOTAL_CODE)], ignore_index=True)
 
 
 def reconcile_indicators(realisations: pd.DataFrame, sampling: pd.DataFrame, inspection: pd.DataFrame,

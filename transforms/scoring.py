@@ -15,7 +15,7 @@ import pandas as pd
 
 from reference.master import POLARITY
 from reference.policy import ScoringPolicy, kriteria, round_half_up
-from transforms.common import as_bool, quarter_end_rows, weighted_mean, with_quarter
+from transforms.common import as_bool, quarter_end_rows, weighted_means, with_quarter
 
 __all__ = ["round_half_up", "capaian_pct", "indicator_capaian", "quarter_scores", "CAPAIAN_COLUMNS",
            "SCORE_COLUMNS", "LEVELS"]
@@ -138,10 +138,8 @@ def _indicator_level(capaian: pd.DataFrame, policy: ScoringPolicy) -> pd.DataFra
 def _roll_up(children: pd.DataFrame, keys: list[str], weighted: bool) -> pd.DataFrame:
     """Weighted (or plain) mean of the children's raw and adjusted values per group, n of measured."""
     frame = children if weighted else children.assign(weight=1.0)
-    return pd.concat([weighted_mean(frame, keys, "value_raw_pct", "weight"),
-                      weighted_mean(frame, keys, "value_pct", "weight"),
-                      frame.groupby(keys, dropna=False)["value_pct"].count().rename("n_measured")],
-                     axis=1).reset_index()
+    means = weighted_means(frame, keys, ["value_raw_pct", "value_pct"], "weight")
+    return means.assign(n_measured=frame.groupby(keys, dropna=False)["value_pct"].count()).reset_index()
 
 
 def _sasaran_level(indicators: pd.DataFrame, plan_sasaran: pd.DataFrame, policy: ScoringPolicy) -> pd.DataFrame:

@@ -84,6 +84,8 @@ def _with_quarter(frame: pd.DataFrame, table: Any) -> pd.DataFrame:
     """A monthly table's ``quarter`` filled from ``month`` where the frame lacks it."""
     if "quarter" not in table.c or "month" not in frame.columns or "quarter" in [c.name for c in table.primary_key]:
         return frame
+    if "quarter" in frame and frame["quarter"].notna().all():
+        return frame
     from_month = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     known = frame["month"].notna()
     from_month[known] = periods.quarter_of(frame.loc[known, "month"].astype(int))
@@ -99,11 +101,15 @@ def _checked_rows(name: str, table: Any, frame: pd.DataFrame, pairs: set[UnitYea
     missing = [k for k in key if k not in frame.columns]
     if missing:
         raise ValueError(f"{name}: key column(s) {missing} missing (key is {key})")
-    nulls = frame[key].isna() | frame[key].astype(str).apply(lambda c: c.str.strip().eq(""))
+    nulls = frame[key].isna()
+    for k in key:  # a blank key is a NULL one too (a number is never blank)
+        if not pd.api.types.is_numeric_dtype(frame[k].dtype):
+            nulls[k] |= frame[k].astype(str).str.strip().eq("")
     if nulls.any(axis=None):
         bad = frame.loc[nulls.any(axis=1), key].head(1).to_dict("records")
         raise ValueError(f"{name}: NULL key column(s) {sorted(nulls.columns[nulls.any()])} in {bad}")
-    foreign = set(zip(frame["unit_code"].astype(str), frame["year"].astype(int))) - pairs
+    unit_years = frame[["unit_code", "year"]].drop_duplicates()
+    foreign = set(zip(unit_years["unit_code"].astype(str), unit_years["year"].astype(int))) - pairs
     if foreign:
         raise ValueError(f"{name}: rows for {sorted(foreign, key=str)[:5]}, expected only the unit-years derived")
     rows = to_records(frame, table)

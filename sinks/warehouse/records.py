@@ -9,6 +9,7 @@ in UTC (a naive timestamp is taken as UTC).
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
@@ -118,7 +119,9 @@ def _fast_column(series: pd.Series, column: Column) -> list[Any] | None:
     kind, dtype = column.type, series.dtype
     if isinstance(kind, (Double, Float, Numeric)) and pd.api.types.is_float_dtype(dtype):
         values = series.to_numpy(dtype=float)
-        return [None if v != v else v for v in values.tolist()]
+        out = values.astype(object)
+        out[np.isnan(values)] = None
+        return out.tolist()
     if isinstance(kind, Integer) and not isinstance(kind, Boolean) and pd.api.types.is_integer_dtype(dtype) \
             and not series.isna().any():
         return series.astype("int64").tolist()
@@ -157,12 +160,19 @@ def to_records(frame: pd.DataFrame, table: Table, constants: Mapping[str, Any] |
     fixed = {k: converter(table.c[k])(v) for k, v in constants.items()}
     if not names:
         return [dict(fixed) for _ in range(len(frame))]
+    if not fixed:
+        return [dict(zip(names, row)) for row in zip(*columns)]
     return [{**dict(zip(names, row)), **fixed} for row in zip(*columns)]
 
 
 def check_unique(records: Sequence[Mapping[str, Any]], table: Table) -> None:
     """Raise ``ValueError`` when two rows share the table's primary key (before the database does)."""
     key = [c.name for c in table.primary_key.columns]
+    try:  # the usual case (every row has the key columns, no duplicate) without a Python loop
+        if key and len(set(map(itemgetter(*key), records))) == len(records):
+            return
+    except KeyError:
+        pass
     seen: set[tuple] = set()
     for row in records:
         value = tuple(row.get(k) for k in key)
@@ -180,9 +190,11 @@ def _dtype_fix(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
         if isinstance(column.type, DateTime):
             fixes[column.name] = pd.to_datetime(series.map(to_utc), utc=True)
         elif isinstance(column.type, (Double, Float, Numeric)):
-            fixes[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+            if series.dtype != "float64":  # already typed: nothing to do
+                fixes[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
         elif isinstance(column.type, Integer):
-            fixes[column.name] = series.astype("int64") if series.notna().all() else series.astype("Int64")
+            if series.dtype != "int64":
+                fixes[column.name] = series.astype("int64") if series.notna().all() else series.astype("Int64")
         elif isinstance(column.type, Boolean):
             fixes[column.name] = series.astype("bool") if series.notna().all() else series.astype("boolean")
     return frame.assign(**fixes) if fixes else frame
