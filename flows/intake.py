@@ -36,7 +36,7 @@ from flows.select import Handled
 from reference.master import resolve_unit
 from sakip import periods
 from sakip.settings import Settings, get_settings
-from schemas.contract import IDENTITY_HEADERS, IDENTITY_SHEET, MONTH_COLUMNS, PLAN
+from schemas.contract import IDENTITY_HEADERS, IDENTITY_SHEET, MONTH_COLUMNS, MONTHLY, PLAN
 from schemas.messages import problem, problems_frame
 from schemas.validate import ValidationContext, ValidationResult, validate_workbooks
 from sinks import feedback
@@ -360,7 +360,8 @@ def _context(job: IntakeJob, data: WorkbookData, unit: str | None, inputs: read.
     before = month if isinstance(month, int) else 0
     earlier = inputs.indicator_month[inputs.indicator_month["month"] < before]
     budget_before = inputs.budget_month[inputs.budget_month["month"] < before]
-    current = inputs.submissions.query("kind == 'bulanan' and month == @month and is_current")
+    subs = inputs.submissions
+    current = subs[((subs["kind"] == MONTHLY) & (subs["month"] == month) & subs["is_current"]).fillna(False)]
     deadline = periods.deadline(year, month, settings.deadline_day) if isinstance(month, int) else today
     arrived = job.received_at.astimezone(ZoneInfo(settings.timezone)).date()
     return ValidationContext(

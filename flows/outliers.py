@@ -82,9 +82,20 @@ def _first_months(plan: dict | None) -> tuple[pd.Series, pd.Series]:
     if not plan or "Indikator" not in plan or "RAPK" not in plan:
         return pd.Series(dtype=object), pd.Series(dtype=float)
     pattern = plan["Indikator"].set_index("indicator_code")["pattern"]
-    rapk = plan["RAPK"].set_index("indicator_code")[list(MONTH_COLUMNS)].apply(pd.to_numeric, errors="coerce")
+    rapk = plan["RAPK"].set_index("indicator_code")[list(MONTH_COLUMNS)]
+    if not all(pd.api.types.is_numeric_dtype(dtype) for dtype in rapk.dtypes):  # a plan read from a workbook
+        rapk = rapk.apply(pd.to_numeric, errors="coerce")
     first = pd.Series(np.argmax(rapk.notna().to_numpy(), axis=1) + 1, index=rapk.index)
     return pattern, first
+
+
+def _item_codes(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+    """Each row's key columns as text joined by ``ITEM_SEPARATOR`` (column by column, not row by row)."""
+    texts = [frame[key].astype(str) for key in keys]
+    item = texts[0]
+    for text in texts[1:]:
+        item = item + ITEM_SEPARATOR + text
+    return item
 
 
 def new_values(result: ValidationResult, unit: str, year: int, month: int, plan: dict | None) -> pd.DataFrame:
@@ -96,7 +107,7 @@ def new_values(result: ValidationResult, unit: str, year: int, month: int, plan:
         frame = result.frames.get(sheet)
         if frame is None or frame.empty or not set(keys) | set(columns) <= set(frame.columns):
             continue
-        item = frame[list(keys)].astype(str).agg(ITEM_SEPARATOR.join, axis=1)
+        item = _item_codes(frame, keys)
         for column in columns:
             parts.append(pd.DataFrame({
                 "unit_code": unit, "year": year, "month": month, "source": source, "item_code": item,

@@ -71,7 +71,9 @@ def _prepare_wave(engine: Engine, settings: Settings, jobs: list[intake.IntakeJo
         if (key := (job.sha256, job.unit_folder or "")) in handled}
     todo = [i for i in range(len(jobs)) if i not in done]
     progress.advance(FILES, len(done))
-    parts = chunked(todo, parts=2 * runner.workers)
+    # two chunks per worker keep several workers evenly busy; one worker has nothing to balance, and each
+    # chunk pays its own warehouse reads and validation passes
+    parts = chunked(todo, parts=2 * runner.workers if runner.workers > 1 else 1)
     chunks = [intake.Chunk(tuple(jobs[i] for i in part), settings, today) for part in parts]
     results = runner.map(intake.prepare_chunk, chunks, on_done=lambda k: progress.advance(FILES, len(parts[k])))
     for part, result in zip(parts, results):
