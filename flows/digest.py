@@ -89,8 +89,10 @@ def _late(engine: Engine, years: Sequence[int], today: date, deadline_day: int) 
         return pd.DataFrame(columns=["unit_code", "unit_name", "year", "month", "received"])
     rows = read_view(engine, "v_reporting_completeness", year=list(years))
     rows = rows[rows["expected"].fillna(False).astype(bool)]
-    due = pd.Series([periods.deadline(int(y), int(m), deadline_day) < today
-                     for y, m in zip(rows["year"], rows["month"])], index=rows.index, dtype=bool)
+    months = rows[["year", "month"]].astype(int).drop_duplicates()
+    past = {(y, m): periods.deadline(y, m, deadline_day) < today for y, m in zip(months["year"], months["month"])}
+    due = pd.Series(pd.MultiIndex.from_frame(rows[["year", "month"]].astype(int)).map(past), index=rows.index,
+                    dtype=bool)  # one deadline per month, not per unit-month
     received = rows["received"].fillna(False).astype(bool)
     return rows[(received & ~rows["on_time"].fillna(False).astype(bool)) | (~received & due)]
 
@@ -159,10 +161,13 @@ def national_digest(outcomes: Sequence[FileOutcome], problems: pd.DataFrame, lat
         rejected.append(f"{o.unit_code or '(tanpa unit)'} {mail.one_line(o.file_name)} ({_period(o)}): "
                         + (first[0] if first else STATUS_LABEL[o.status]))
     late_lines = []
-    for unit, rows in late.groupby("unit_code", sort=True):
-        months = ", ".join(f"{periods.month_name(int(r['month']))} {int(r['year'])}"
-                           + (" (terlambat)" if r["received"] else " (belum diterima)") for r in rows.to_dict("records"))
-        late_lines.append(f"{unit} {rows['unit_name'].iloc[0] or ''}: {months}")
+    if not late.empty:
+        label = (late["month"].astype(int).map(periods.month_name) + " " + late["year"].astype(int).astype(str)
+                 + late["received"].fillna(False).astype(bool).map({True: " (terlambat)", False: " (belum diterima)"}))
+        per_unit = late.assign(_label=label).groupby("unit_code", sort=True).agg(
+            unit_name=("unit_name", "first"), months=("_label", ", ".join))
+        late_lines = [f"{unit} {name if isinstance(name, str) else ''}: {months}"
+                      for unit, name, months in zip(per_unit.index, per_unit["unit_name"], per_unit["months"])]
     sections = [mail.Section("Ringkasan", tuple(summary)),
                 mail.Section("Berkas ditolak", tuple(rejected) or ("Tidak ada.",)),
                 mail.Section("Unit terlambat atau belum mengirim", tuple(late_lines) or ("Tidak ada.",))]
