@@ -25,7 +25,7 @@ demo: setup
 
 ## The test suite: SQLite and PostgreSQL warehouse tests, Prefect's test harness, Dask, the Kupang golden case.
 test: setup
-	COVERAGE_CORE=sysmon $(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" $(COV)
+	COVERAGE_CORE=sysmon $(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" $(COV) $(PYTEST_ARGS)
 
 ## The slow tests, of scale: every unit's demo year through the pipeline on worker processes, and the demo
 ## generator's properties over every unit's clean year (CI runs them too).

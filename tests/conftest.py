@@ -37,9 +37,9 @@ from sqlalchemy.exc import OperationalError
 #: Test files holding any of these texts start an expensive per-worker session resource: all of them run on
 #: one worker (``--dist loadfile``), so the resource is started once, not once per worker.
 SHARED_WORKER_RESOURCES = ("prefect_harness",)
-#: Seconds each test file took (setup + call + teardown), measured by ``pytest --durations=0``: the work
-#: units are handed out longest first, so no long file is left alone at the end of a run. Only the order
-#: depends on it; a file missing from it counts half a second per test.
+#: Seconds each test file took (setup + call + teardown), measured by ``pytest --durations=0`` and written by
+#: ``tests/update_durations.py``: the work units are handed out longest first, so no long file is left
+#: alone at the end of a run. Only the order depends on it; a file missing from it counts half a second per test.
 DURATIONS = Path(__file__).with_name("durations.json")
 
 
