@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from reference.values import is_yes
@@ -86,19 +87,37 @@ def _value_columns(frame: pd.DataFrame, keys: list[str], values: Sequence[str] |
 
 def weighted_mean(frame: pd.DataFrame, keys: Sequence[str], value: str, weight: str) -> pd.Series:
     """Σ(w·v)/Σw per group over rows whose value is present; NaN where none is (or Σw = 0)."""
-    return weighted_means(frame, keys, [value], weight)[value]
+    return weighted_means(frame, keys, [value], weight).set_index(list(keys))[value]
 
 
-def weighted_means(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str], weight: str) -> pd.DataFrame:
-    """:func:`weighted_mean` of each of ``values`` (one column each), grouped once."""
-    parts: dict[str, pd.Series] = {}
+def weighted_means(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str], weight: str | None,
+                   count_present: str | None = None) -> pd.DataFrame:
+    """:func:`weighted_mean` of each of ``values``, grouped once: one row per group of ``keys`` (NaN keys
+    kept, sorted), columns keys, then one per value. ``weight`` None weighs every row 1 (a plain mean).
+    With ``count_present``, also ``n_present``: the number of the group's rows where that column is present.
+
+    The products and quotients are taken on NumPy arrays (the same IEEE operations pandas would run),
+    only the grouped sums by pandas."""
+    keys = list(keys)
+    weights = frame[weight].to_numpy(dtype=float, na_value=np.nan) if weight is not None else np.ones(len(frame))
+    parts: dict[str, np.ndarray] = {}
     for i, value in enumerate(values):
-        present = frame[value].notna()
-        parts[f"_wv{i}"] = (frame[weight] * frame[value]).where(present)
-        parts[f"_w{i}"] = frame[weight].where(present)
-    sums = frame.assign(**parts).groupby(list(keys), dropna=False)[list(parts)].sum(min_count=1)
-    return pd.DataFrame({value: sums[f"_wv{i}"] / sums[f"_w{i}"].where(sums[f"_w{i}"] != 0)
-                         for i, value in enumerate(values)}, index=sums.index)
+        numbers = frame[value].to_numpy(dtype=float, na_value=np.nan)
+        present = ~np.isnan(numbers)
+        parts[f"_wv{i}"] = np.where(present, weights * numbers, np.nan)
+        parts[f"_w{i}"] = np.where(present, weights, np.nan)
+    if count_present is not None:
+        parts["n_present"] = frame[count_present].notna().to_numpy(dtype=np.int64)
+    narrow = pd.DataFrame({**{key: frame[key] for key in keys}, **parts})  # the keys and the terms only
+    sums = narrow.groupby(keys, as_index=False, dropna=False)[list(parts)].sum(min_count=1)
+    means = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i, value in enumerate(values):
+            total = sums[f"_w{i}"].to_numpy()
+            means[value] = sums[f"_wv{i}"].to_numpy() / np.where(total != 0, total, np.nan)
+    if count_present is not None:
+        means["n_present"] = sums["n_present"].to_numpy()
+    return sums[keys].assign(**means)
 
 
 def as_bool(values: pd.Series) -> pd.Series:

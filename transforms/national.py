@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from reference.master import ENFORCEMENT_STAGES, UNIT_GROUPS, measurement_of
@@ -78,11 +79,11 @@ def _units_so_far(frame: pd.DataFrame, out: pd.DataFrame, by: Sequence[str]) -> 
     month, ``by``) from January to that month, i.e. whose reports are in the year-to-date figures."""
     keys = ["year", *by]
     first = frame.groupby([*keys, "unit_code"], as_index=False, dropna=False)["month"].min().rename(
-        columns={"month": "_first"})
-    pairs = out[[*keys, "month"]].drop_duplicates().merge(first, on=keys)
-    counts = pairs[pairs["_first"] <= pairs["month"]].groupby([*keys, "month"], dropna=False)["unit_code"].nunique()
-    found = out[[*keys, "month"]].merge(counts.rename("_n").reset_index(), on=[*keys, "month"], how="left")["_n"]
-    return found.fillna(0).astype(int).set_axis(out.index)
+        columns={"month": "_first"})  # one row per unit and series: counting its rows counts units
+    pairs = out[[*keys, "month"]].assign(_row=np.arange(len(out))).merge(first, on=keys)
+    so_far = pairs[pairs["_first"] <= pairs["month"]]
+    counts = so_far["unit_code"].groupby(so_far["_row"]).count()
+    return pd.Series(counts.reindex(range(len(out)), fill_value=0).to_numpy(dtype=int), index=out.index)
 
 
 def _national(frame: pd.DataFrame, counted: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

@@ -42,9 +42,12 @@ def _alias_map(master_frame: pd.DataFrame) -> pd.Series:
 
 
 def _resolve(values: pd.Series, master_frame: pd.DataFrame) -> pd.Series:
-    """Codes for codes, names or aliases; an unknown value is kept as given."""
-    key = values.astype("string").str.strip().str.casefold()
-    return key.map(_alias_map(master_frame)).fillna(values.astype("string").str.strip())
+    """Codes for codes, names or aliases; an unknown value is kept as given (stripped). Each distinct
+    value is resolved once."""
+    positions, distinct = pd.factorize(values)
+    text = pd.Series(distinct).astype("string").str.strip()
+    codes = text.str.casefold().map(_alias_map(master_frame)).fillna(text)
+    return pd.Series(codes.array.take(positions, allow_fill=True), index=values.index)
 
 
 def _keys_of(frame: pd.DataFrame) -> list[str]:
@@ -52,42 +55,63 @@ def _keys_of(frame: pd.DataFrame) -> list[str]:
 
 
 def _rule_roles(rules: pd.DataFrame, match: str) -> pd.DataFrame:
-    """One row per rule × match value × role (numerator/denominator) with the count column named."""
-    roles = rules.melt(id_vars=["indicator_code", match, "method"], value_vars=["numerator", "denominator"],
-                       var_name="role", value_name="count")
-    return roles.assign(method=roles["method"].replace("", np.nan))
+    """One row per rule × match value × role (numerator/denominator) with the count column named:
+    indicator_code, ``match``, method (blank → NaN: any method), role, count."""
+    method = rules["method"].replace("", np.nan)
+    return pd.concat([pd.DataFrame({"indicator_code": rules["indicator_code"], match: rules[match], "method": method,
+                                    "role": role, "count": rules[role]}) for role in ("numerator", "denominator")],
+                     ignore_index=True)
 
 
-def _derive(counts: pd.DataFrame, count_columns: Sequence[str], roles: pd.DataFrame, match: str,
-            keys: list[str]) -> pd.DataFrame:
-    """Sum the counts each rule names, per keys × indicator; one row per keys × indicator."""
+def _hits(counts: pd.DataFrame, count_columns: Sequence[str], roles: pd.DataFrame, match: str,
+          keys: list[str]) -> pd.DataFrame:
+    """The counts each rule names: one row per count row × rule × role it feeds (keys, indicator_code,
+    role, n: the count row's value of the role's count column)."""
+    columns = list(count_columns)
+    roles = roles[roles["count"].isin(columns)].rename(columns={"method": "rule_method"})
     by_method = "method" in counts.columns
-    long = counts.melt(id_vars=[*keys, match, *(["method"] if by_method else [])],
-                       value_vars=list(count_columns), var_name="count", value_name="n")
-    hits = long.merge(roles.rename(columns={"method": "rule_method"}), on=[match, "count"])
+    rows = counts[[*keys, match, *(["method"] if by_method else [])]].assign(_row=np.arange(len(counts)))
+    hits = rows.merge(roles, on=match)
     if by_method:
         same = hits["method"].astype("string").str.casefold() == hits["rule_method"].astype("string").str.casefold()
         hits = hits[hits["rule_method"].isna() | same.fillna(False).astype(bool)]
+    # every count column one after the other; a hit's value sits at its column's offset plus its row
+    stacked = pd.concat([counts[c] for c in columns], ignore_index=True)
+    offset = hits["count"].map({c: i * len(counts) for i, c in enumerate(columns)}).to_numpy(dtype=np.int64)
+    n = stacked.take(offset + hits["_row"].to_numpy(dtype=np.int64)).array
+    return hits[[*keys, "indicator_code", "role"]].assign(n=n)
+
+
+def _values(hits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Numerator and denominator per keys × indicator from :func:`_hits`' rows: one row per keys ×
+    indicator with a hit (the role no count fed is NaN)."""
     sums = hits.groupby([*keys, "indicator_code", "role"])["n"].sum().unstack("role")
     return sums.reindex(columns=["numerator", "denominator"]).reset_index().rename_axis(columns=None)
 
 
-def _sampling_part(sampling: pd.DataFrame, derivations: pd.DataFrame, commodities: pd.DataFrame,
+def _sampling_hits(sampling: pd.DataFrame, derivations: pd.DataFrame, commodities: pd.DataFrame,
                    keys: list[str]) -> pd.DataFrame:
-    """Numerator and denominator of the sampling-defined indicators (commodity list × method)."""
+    """:func:`_hits` of the sampling-defined indicators (commodity list × method)."""
     counts = sampling.assign(commodity=_resolve(sampling["commodity"], commodities))
     rules = derivations[derivations["source"] == "sampling"]
     rules = rules.assign(commodity=rules["commodities"].str.split("|")).explode("commodity")
-    return _derive(counts, SAMPLING_COUNTS, _rule_roles(rules, "commodity"), "commodity", keys)
+    return _hits(counts, SAMPLING_COUNTS, _rule_roles(rules, "commodity"), "commodity", keys)
 
 
-def _inspection_part(inspection: pd.DataFrame, derivations: pd.DataFrame, facility_types: pd.DataFrame,
+def _inspection_hits(inspection: pd.DataFrame, derivations: pd.DataFrame, facility_types: pd.DataFrame,
                      keys: list[str]) -> pd.DataFrame:
-    """Numerator and denominator of the inspection-defined indicators (facility reporting group)."""
+    """:func:`_hits` of the inspection-defined indicators (facility reporting group)."""
     group_of = facility_types.set_index("code")["reporting_group"].replace("", np.nan)
     counts = inspection.assign(reporting_group=_resolve(inspection["facility_type"], facility_types).map(group_of))
     rules = derivations[derivations["source"] == "inspection"]
-    return _derive(counts, INSPECTION_COUNTS, _rule_roles(rules, "reporting_group"), "reporting_group", keys)
+    return _hits(counts, INSPECTION_COUNTS, _rule_roles(rules, "reporting_group"), "reporting_group", keys)
+
+
+def _with_pct(parts: Sequence[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    """The sampling and inspection values together, with derived_pct: keys, ``DERIVED_COLUMNS``."""
+    out = pd.concat(parts, ignore_index=True)
+    out = out.assign(derived_pct=ratio_pct(out["numerator"], out["denominator"]))
+    return out[[*keys, *DERIVED_COLUMNS]].reset_index(drop=True)
 
 
 def derived_indicator_values(sampling_cum: pd.DataFrame, inspection_cum: pd.DataFrame,
@@ -100,10 +124,8 @@ def derived_indicator_values(sampling_cum: pd.DataFrame, inspection_cum: pd.Data
     denominator is 0). Without period keys the result is one row per indicator.
     """
     keys = _keys_of(sampling_cum) or _keys_of(inspection_cum)
-    out = pd.concat([_sampling_part(sampling_cum, derivations, commodities, keys),
-                     _inspection_part(inspection_cum, derivations, facility_types, keys)], ignore_index=True)
-    out = out.assign(derived_pct=ratio_pct(out["numerator"], out["denominator"]))
-    return out[[*keys, *DERIVED_COLUMNS]].reset_index(drop=True)
+    return _with_pct([_values(_sampling_hits(sampling_cum, derivations, commodities, keys), keys),
+                      _values(_inspection_hits(inspection_cum, derivations, facility_types, keys), keys)], keys)
 
 
 def _totals(frame: pd.DataFrame, counts: Sequence[str], levels: Sequence[Sequence[str]], ok: str,
@@ -195,10 +217,19 @@ def reconcile_indicators(realisations: pd.DataFrame, sampling: pd.DataFrame, ins
     (realisasi − derived_pct), agrees (|difference| ≤ tolerance; <NA> when either side is missing).
     """
     at = realisations[list(PERIOD_KEYS)].drop_duplicates()
-    s_cum = cumulate(sampling.assign(commodity=_resolve(sampling["commodity"], commodities)),
-                     ["unit_code", "year", "commodity", "method"], SAMPLING_COUNTS, at=at)
-    i_cum = cumulate(inspection, ["unit_code", "year", "facility_type"], INSPECTION_COUNTS, at=at)
-    derived = derived_indicator_values(s_cum, i_cum, derivations, commodities, facility_types)
+    keys, series = list(PERIOD_KEYS), ["unit_code", "year", "indicator_code", "role"]
+    # Each month's counts are matched to the rules first, then cumulated per indicator and role: the same
+    # sums as matching the cumulated counts (sums are linear), from far fewer rows. Both sources are
+    # cumulated at once when their counts share a dtype, and told apart again by ``_source``.
+    monthly = [_sampling_hits(sampling, derivations, commodities, keys),
+               _inspection_hits(inspection, derivations, facility_types, keys)]
+    if monthly[0]["n"].dtype == monthly[1]["n"].dtype:
+        both = pd.concat([hits.assign(_source=i) for i, hits in enumerate(monthly)], ignore_index=True)
+        cumulated = cumulate(both, ["_source", *series], ["n"], at=at)
+        parts = [cumulated[cumulated["_source"] == i] for i in range(len(monthly))]
+    else:
+        parts = [cumulate(hits, series, ["n"], at=at) for hits in monthly]
+    derived = _with_pct([_values(part, keys) for part in parts], keys)
     reported = realisations.loc[realisations["indicator_code"].isin(derivations["indicator_code"]),
                                 [*PERIOD_KEYS, "indicator_code", "realisasi"]]
     out = reported.merge(derived, on=[*PERIOD_KEYS, "indicator_code"], how="outer")

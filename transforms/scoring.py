@@ -118,13 +118,17 @@ def indicator_capaian(plan_indicators: pd.DataFrame, targets: pd.DataFrame, real
 
 
 # ---------------------------------------------------------------------------------------- scores
-def _level_frame(values: pd.DataFrame, level: str, policy: ScoringPolicy, na_label: str) -> pd.DataFrame:
-    """Add level, kriteria (of value_pct) and policy_id to one level's values."""
-    labels = kriteria(values["value_pct"], policy.criteria_scheme, na_label, policy.display_decimals)
-    return values.assign(level=level, kriteria=labels.to_numpy(), policy_id=policy.policy_id)
+def _labelled(scores: pd.DataFrame, policy: ScoringPolicy) -> pd.DataFrame:
+    """Add kriteria (of value_pct; where it is missing, the NA label of the row's level) and policy_id to
+    every level's values at once."""
+    labels = kriteria(scores["value_pct"], policy.criteria_scheme, policy.na_labels.indicator,
+                      policy.display_decimals).to_numpy()
+    na_label = scores["level"].map({level: getattr(policy.na_labels, level) for level in LEVELS}).to_numpy(object)
+    return scores.assign(kriteria=np.where(scores["value_pct"].isna().to_numpy(), na_label, labels),
+                         policy_id=policy.policy_id)
 
 
-def _indicator_level(capaian: pd.DataFrame, policy: ScoringPolicy) -> pd.DataFrame:
+def _indicator_level(capaian: pd.DataFrame) -> pd.DataFrame:
     """One row per unit × year × quarter × indicator: the quarter-end month's capaian."""
     rows = quarter_end_rows(capaian)
     values = pd.DataFrame({
@@ -132,17 +136,17 @@ def _indicator_level(capaian: pd.DataFrame, policy: ScoringPolicy) -> pd.DataFra
         "item_code": rows["indicator_code"], "parent_code": rows["sk_code"],
         "value_raw_pct": rows["capaian_raw_pct"], "value_pct": rows["capaian_pct"],
         "n_measured": rows["capaian_pct"].notna().astype(int), "weight": rows["weight"]})
-    return _level_frame(values, "indicator", policy, policy.na_labels.indicator)
+    return values.assign(level="indicator")
 
 
 def _roll_up(children: pd.DataFrame, keys: list[str], weighted: bool) -> pd.DataFrame:
     """Weighted (or plain) mean of the children's raw and adjusted values per group, n of measured."""
-    frame = children if weighted else children.assign(weight=1.0)
-    means = weighted_means(frame, keys, ["value_raw_pct", "value_pct"], "weight")
-    return means.assign(n_measured=frame.groupby(keys, dropna=False)["value_pct"].count()).reset_index()
+    means = weighted_means(children, keys, ["value_raw_pct", "value_pct"], "weight" if weighted else None,
+                           count_present="value_pct")
+    return means.rename(columns={"n_present": "n_measured"})
 
 
-def _sasaran_level(indicators: pd.DataFrame, plan_sasaran: pd.DataFrame, policy: ScoringPolicy) -> pd.DataFrame:
+def _sasaran_level(indicators: pd.DataFrame, plan_sasaran: pd.DataFrame) -> pd.DataFrame:
     """One row per unit × year × quarter × SK of the plan: NPS = Σ(w·c)/Σw over measured indicators."""
     keys = ["unit_code", "year", "quarter", "parent_code"]
     nps = _roll_up(indicators, keys, weighted=True).rename(columns={"parent_code": "item_code"})
@@ -150,16 +154,13 @@ def _sasaran_level(indicators: pd.DataFrame, plan_sasaran: pd.DataFrame, policy:
         columns={"sk_code": "item_code", "perspective": "parent_code"})
     quarters = indicators[[*_UNIT_YEAR, "quarter"]].drop_duplicates()
     values = sas.merge(quarters, on=_UNIT_YEAR).merge(nps, how="left", on=[*_UNIT_YEAR, "quarter", "item_code"])
-    values = values.assign(n_measured=values["n_measured"].fillna(0).astype(int), weight=1.0)
-    return _level_frame(values, "sasaran", policy, policy.na_labels.sasaran)
+    return values.assign(n_measured=values["n_measured"].fillna(0).astype(int), weight=1.0, level="sasaran")
 
 
-def _upper_level(children: pd.DataFrame, level: str, parent: str | None, policy: ScoringPolicy,
-                 na_label: str) -> pd.DataFrame:
+def _upper_level(children: pd.DataFrame, level: str, parent: str | None) -> pd.DataFrame:
     """Mean of the children's values per parent_code (perspective, or the unit total)."""
     nps = _roll_up(children, ["unit_code", "year", "quarter", "parent_code"], weighted=False)
-    values = nps.rename(columns={"parent_code": "item_code"}).assign(parent_code=parent, weight=1.0)
-    return _level_frame(values, level, policy, na_label)
+    return nps.rename(columns={"parent_code": "item_code"}).assign(parent_code=parent, weight=1.0, level=level)
 
 
 def quarter_scores(capaian: pd.DataFrame, plan_sasaran: pd.DataFrame, policy: ScoringPolicy) -> pd.DataFrame:
@@ -171,11 +172,11 @@ def quarter_scores(capaian: pd.DataFrame, plan_sasaran: pd.DataFrame, policy: Sc
     from uncapped capaian, value_pct from adjusted capaian; kriteria is of value_pct, with the
     policy's NA label of the level where nothing was measured; n_measured counts the measured children.
     """
-    indicators = _indicator_level(capaian, policy)
-    sasaran = _sasaran_level(indicators, plan_sasaran, policy)
-    perspective = _upper_level(sasaran, "perspective", TOTAL_CODE, policy, policy.na_labels.perspective)
-    total = _upper_level(perspective.assign(parent_code=TOTAL_CODE), "total", None, policy, policy.na_labels.total)
-    out = pd.concat([indicators, sasaran, perspective, total], ignore_index=True)
+    indicators = _indicator_level(capaian)
+    sasaran = _sasaran_level(indicators, plan_sasaran)
+    perspective = _upper_level(sasaran, "perspective", TOTAL_CODE)
+    total = _upper_level(perspective.assign(parent_code=TOTAL_CODE), "total", None)
+    out = _labelled(pd.concat([indicators, sasaran, perspective, total], ignore_index=True), policy)
     return _in_report_order(out, plan_sasaran)
 
 

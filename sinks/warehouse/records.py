@@ -128,12 +128,16 @@ def _fast_column(series: pd.Series, column: Column) -> list[Any] | None:
     if isinstance(kind, Boolean) and pd.api.types.is_bool_dtype(dtype) and not series.isna().any():
         return series.astype(bool).tolist()
     if isinstance(kind, (String, Text)) and (dtype == object or pd.api.types.is_string_dtype(dtype)):
-        present = series.notna()
-        if not series[present].map(type).eq(str).all():
+        # Each distinct text is checked and stripped once (a column holds few: codes, labels), then
+        # spread back to the rows; a missing value has code -1, the lookup's last entry (None).
+        codes, uniques = pd.factorize(series)
+        texts = uniques.to_numpy(dtype=object)
+        if not all(type(text) is str for text in texts):
             return None
-        text = series.str.strip() if isinstance(kind, String) and not isinstance(kind, Text) else series
-        blank = ~present | text.fillna("").str.strip().eq("")
-        return text.astype(object).where(~blank, None).tolist()
+        stripped = [text.strip() for text in texts]
+        kept = stripped if isinstance(kind, String) and not isinstance(kind, Text) else texts
+        lookup = np.array([*(None if bare == "" else text for text, bare in zip(kept, stripped)), None], dtype=object)
+        return lookup[codes].tolist()
     return None
 
 
@@ -182,21 +186,27 @@ def check_unique(records: Sequence[Mapping[str, Any]], table: Table) -> None:
 
 
 def _dtype_fix(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
+    """The frame with each column of ``columns`` in the dtype of its SQL type (see :func:`read_frame`);
+    a column already in that dtype is left as it is (read only when it needs a change)."""
+    dtypes = dict(zip(frame.columns, frame.dtypes))
     fixes: dict[str, pd.Series] = {}
     for column in columns:
-        if column.name not in frame.columns:
+        if column.name not in dtypes:
             continue
-        series = frame[column.name]
-        if isinstance(column.type, DateTime):
-            fixes[column.name] = pd.to_datetime(series.map(to_utc), utc=True)
-        elif isinstance(column.type, (Double, Float, Numeric)):
-            if series.dtype != "float64":  # already typed: nothing to do
-                fixes[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
-        elif isinstance(column.type, Integer):
-            if series.dtype != "int64":
+        kind, dtype = column.type, dtypes[column.name]
+        if isinstance(kind, DateTime):
+            fixes[column.name] = pd.to_datetime(frame[column.name].map(to_utc), utc=True)
+        elif isinstance(kind, (Double, Float, Numeric)):
+            if dtype != "float64":
+                fixes[column.name] = pd.to_numeric(frame[column.name], errors="coerce").astype("float64")
+        elif isinstance(kind, Integer):
+            if dtype != "int64":
+                series = frame[column.name]
                 fixes[column.name] = series.astype("int64") if series.notna().all() else series.astype("Int64")
-        elif isinstance(column.type, Boolean):
-            fixes[column.name] = series.astype("bool") if series.notna().all() else series.astype("boolean")
+        elif isinstance(kind, Boolean):
+            if dtype != "bool":
+                series = frame[column.name]
+                fixes[column.name] = series.astype("bool") if series.notna().all() else series.astype("boolean")
     return frame.assign(**fixes) if fixes else frame
 
 
@@ -209,6 +219,9 @@ def read_frame(conn: Connection, stmt: Select) -> pd.DataFrame:
     """
     result = conn.execute(stmt)
     names = list(result.keys())
-    frame = pd.DataFrame(result.fetchall(), columns=names)
+    # Plain tuples: pandas builds the same frame from them as from the ``Row`` objects (it turns rows of
+    # any other type into tuples first), without probing every row for a ``dtype`` attribute (a failed
+    # key lookup per row on a ``Row``: most of a read's time).
+    frame = pd.DataFrame(list(map(tuple, result.fetchall())), columns=names)
     typed = [c for c in stmt.selected_columns if getattr(c, "name", None) in names]
     return _dtype_fix(frame, typed)  # type: ignore[arg-type]
