@@ -32,6 +32,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from backends import BACKENDS
+
 # ------------------------------------------------------------- xdist: which tests share a worker
 
 #: Test files holding any of these texts start an expensive per-worker session resource: all of them run on
@@ -95,7 +97,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 
 PG_ADMIN_URL = os.environ.get("SAKIP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
 class PostgresDatabases:

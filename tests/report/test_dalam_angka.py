@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
+from backends import BACKENDS
 from docx_read import docx_paragraphs, docx_tables
 from flows.derive import refresh_reporting_status
 from sinks.report import idformat as fmt
@@ -29,7 +30,6 @@ UNITS = {
     "LOKA-INH": (0.8, 35_000_000.0, 6), "LOKA-END": (0.7, 25_000_000.0, 5),  # no June report: partial
 }
 MISSING = "LOKA-END"
-BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
 def _plan(scale: float) -> dict[str, pd.DataFrame]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import Engine
 
-from conftest import BACKENDS
+from backends import BACKENDS
 from sinks.warehouse import db, load
 
 from .synthetic import IDENTITY, derive, month_meta, monthly_frames, plan_frames, plan_meta

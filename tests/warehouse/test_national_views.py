@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
+from backends import BACKENDS
 from sinks.warehouse import db, load, views
 
 from .synthetic import IDENTITY, YEAR, derive, month_meta, monthly_frames, plan_frames, plan_meta, with_rows
@@ -82,8 +83,7 @@ def _reporting_status() -> pd.DataFrame:
                          for unit, (_, last, _) in UNITS.items() for month in (1, 2, 3)])
 
 
-@pytest.fixture(scope="module", params=[pytest.param("sqlite", id="sqlite"),
-                                        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def national(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path,
              pg_database: Callable[[str], str]) -> Iterator[Engine]:
     """The six units' plans and months stored, derived by the run's deriving step, completeness stored: built
