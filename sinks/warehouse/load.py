@@ -297,8 +297,9 @@ def _plan_codes(conn: Connection, rows: Mapping[str, list[dict[str, Any]]], meta
     added = db.insert_missing(conn, s.dim_indicator, indicators, "indicator_code")
     added_ro = db.insert_missing(conn, s.dim_ro, ros, "ro_code")
     if added or added_ro:
-        log.warning("%s: %d indicator and %d RO code(s) outside the catalogue added for %s %s",
-                    meta.file_name, added, added_ro, meta.unit_code, meta.year)
+        # expected (a unit's own indicators and ROs; the steward is warned at the cell): info, not a warning
+        log.info("%s: %d indicator and %d RO code(s) outside the catalogue added for %s %s",
+                 meta.file_name, added, added_ro, meta.unit_code, meta.year)
 
 
 def load_plan(
