@@ -15,11 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
+from reference import values
 from sakip import periods
 from sinks.warehouse import db
 from sinks.warehouse import schema as s
@@ -94,14 +94,6 @@ def _with_quarter(frame: pd.DataFrame, table: Any) -> pd.DataFrame:
     return frame.assign(quarter=quarter)
 
 
-def _blank(values: pd.Series) -> np.ndarray:
-    """Whether each value's text is empty or white space (a missing value is not blank); each distinct
-    value is looked at once."""
-    codes, uniques = pd.factorize(values)
-    blank = np.array([*(str(value).strip() == "" for value in uniques), False], dtype=bool)
-    return blank[codes]
-
-
 def _checked_rows(name: str, table: Any, frame: pd.DataFrame, pairs: set[UnitYear]) -> list[dict[str, Any]]:
     """Rows of one derived table, refusing what would corrupt its grain (``ValueError``): a missing or
     NULL key column, a duplicate key, a row of a unit-year outside the batch."""
@@ -110,10 +102,7 @@ def _checked_rows(name: str, table: Any, frame: pd.DataFrame, pairs: set[UnitYea
     missing = [k for k in key if k not in frame.columns]
     if missing:
         raise ValueError(f"{name}: key column(s) {missing} missing (key is {key})")
-    nulls = frame[key].isna()
-    for k in key:  # a blank key is a NULL one too (a number is never blank)
-        if not pd.api.types.is_numeric_dtype(frame[k].dtype):
-            nulls[k] |= _blank(frame[k])
+    nulls = pd.DataFrame({k: values.missing(frame[k]) for k in key})  # a blank key is a NULL one too
     if nulls.any(axis=None):
         bad = frame.loc[nulls.any(axis=1), key].head(1).to_dict("records")
         raise ValueError(f"{name}: NULL key column(s) {sorted(nulls.columns[nulls.any()])} in {bad}")
