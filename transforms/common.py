@@ -85,15 +85,10 @@ def _value_columns(frame: pd.DataFrame, keys: list[str], values: Sequence[str] |
     return [c for c in frame.select_dtypes("number").columns if c not in keys and c != "month"]
 
 
-def weighted_mean(frame: pd.DataFrame, keys: Sequence[str], value: str, weight: str) -> pd.Series:
-    """Σ(w·v)/Σw per group over rows whose value is present; NaN where none is (or Σw = 0)."""
-    return weighted_means(frame, keys, [value], weight).set_index(list(keys))[value]
-
-
 def weighted_means(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str], weight: str | None,
                    count_present: str | None = None) -> pd.DataFrame:
-    """:func:`weighted_mean` of each of ``values``, grouped once: one row per group of ``keys`` (NaN keys
-    kept, sorted), columns keys, then one per value. ``weight`` None weighs every row 1 (a plain mean).
+    """Σ(w·v)/Σw of each of ``values`` over the rows where it is present (NaN where none is, or Σw = 0),
+    grouped once: one row per group of ``keys`` (NaN keys kept, sorted), columns keys, then one per value. ``weight`` None weighs every row 1 (a plain mean).
     With ``count_present``, also ``n_present``: the number of the group's rows where that column is present.
 
     The products and quotients are taken on NumPy arrays (the same IEEE operations pandas would run),

@@ -170,25 +170,15 @@ def inspection_totals_per(inspection: pd.DataFrame, levels: Sequence[Sequence[st
     return _totals(inspection, INSPECTION_COUNTS, levels, "mk", "inspected")
 
 
-def sampling_failures(sampling: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
-    """As :func:`sampling_totals`, with the failures instead: tms_pct = tms / tested × 100 this month,
-    tms_cum_pct year to date (the national book's TMS %, Tabel 1-2)."""
-    return sampling_failures_per(sampling, [by])[0]
-
-
 def sampling_failures_per(sampling: pd.DataFrame, levels: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
-    """:func:`sampling_failures` for each ``by`` of ``levels``, in order (one pass over the counts)."""
+    """As :func:`sampling_totals_per`, with the failures instead: tms_pct = tms / tested × 100 this month,
+    tms_cum_pct year to date (the national book's TMS %, Tabel 1-2)."""
     return _totals(sampling, SAMPLING_COUNTS, levels, "tms", "tested")
 
 
-def inspection_failures(inspection: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
-    """As :func:`inspection_totals`, with the failures instead: tmk_pct = tmk / inspected × 100 this
-    month, tmk_cum_pct year to date."""
-    return inspection_failures_per(inspection, [by])[0]
-
-
 def inspection_failures_per(inspection: pd.DataFrame, levels: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
-    """:func:`inspection_failures` for each ``by`` of ``levels``, in order (one pass over the counts)."""
+    """As :func:`inspection_totals_per`, with the failures instead: tmk_pct = tmk / inspected × 100 this
+    month, tmk_cum_pct year to date."""
     return _totals(inspection, INSPECTION_COUNTS, levels, "tmk", "inspected")
 
 
