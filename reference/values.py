@@ -48,7 +48,10 @@ def is_missing(value: Any) -> bool:
 
 
 def missing(values: pd.Series) -> pd.Series:
-    """``is_missing`` of every value of a column, vectorised (for rules over whole sheets)."""
+    """``is_missing`` of every value of a column, vectorised (for rules over whole sheets, the warehouse's
+    key checks). A numeric column has no text, so only its NaNs are missing."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.isna()
     return values.isna() | values.astype("string").str.strip().fillna("").eq("")
 
 
