@@ -10,8 +10,9 @@
 - ``pg_database``: session-scoped factory creating extra PostgreSQL databases for any test module
   (``url = pg_database("report")``); every database it created is dropped at session end.
 - ``kupang_built`` / ``kupang_shared`` / ``kupang_copy``: the Kupang 2023 workbooks through the whole
-  pipeline, built ONCE per backend and session; ``kupang_shared`` reads that warehouse, ``kupang_copy``
-  gives a test its own copy (SQLite file copy, PostgreSQL database from the built one as template).
+  pipeline, built ONCE per backend and test run (the first xdist worker to need it builds it, the other
+  reads the same warehouse); ``kupang_shared`` reads that warehouse, ``kupang_copy`` gives a test its own
+  copy (SQLite file copy, PostgreSQL database from a template copy of the built one).
 
 PostgreSQL: ``SAKIP_TEST_PG_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``,
 the maintenance database). When the server is unreachable the ``postgresql`` params are skipped,
@@ -19,6 +20,8 @@ unless ``SAKIP_REQUIRE_PG=1`` (CI), which turns that into a failure.
 """
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import sqlite3
@@ -128,9 +131,11 @@ class PostgresDatabases:
             pytest.fail(message)
         pytest.skip(message)
 
-    def create(self, prefix: str = "sakip_test", template: str | None = None) -> str:
-        """Create a database and return its SQLAlchemy URL (as a string)."""
-        name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}".lower()
+    def create(self, prefix: str = "sakip_test", template: str | None = None, name: str | None = None) -> str:
+        """Create a database and return its SQLAlchemy URL (as a string). A database given its ``name`` is
+        the run's, shared by the xdist workers: not dropped by this process (``drop_run_databases`` is)."""
+        shared = name is not None
+        name = name or f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}".lower()
         clause = f' TEMPLATE "{template}"' if template else ""
         with self._engine().connect() as conn:
             if template:  # a template must have no session: close idle ones pooled by engines of this process
@@ -139,7 +144,8 @@ class PostgresDatabases:
             conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
             # test data need not survive a crash: commits skip the WAL flush wait (this database only)
             conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
-        self.created.append(name)
+        if not shared:
+            self.created.append(name)
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:
@@ -345,12 +351,63 @@ class KupangWarehouse:
     """The Kupang 2023 workbooks (plan + January-June) run through the whole pipeline once per backend.
 
     ``url`` is the built warehouse (share it read-only), ``inbox`` the workbooks, ``out`` what the run
-    wrote (feedback, archive)."""
+    wrote (feedback, archive); ``template`` (PostgreSQL) a database copy of it nobody connects to, to
+    create copies from (a template must have no session, and another worker may be reading ``url``)."""
 
     backend: str
     url: str
     inbox: Path
     out: Path
+    template: str | None = None
+
+
+# ---------------------------------------------------------------- states shared by the run's workers
+
+SHARED_DATABASES = "sakip_run_{pid}"
+
+
+def _xdist_worker() -> bool:
+    return "PYTEST_XDIST_WORKER" in os.environ
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this run sees: xdist workers' base folders are siblings in it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if _xdist_worker() else base
+
+
+def _run_databases_prefix() -> str:
+    """Names of the run's shared databases start with this: the pid of the process that ends the run
+    (the xdist controller, parent of every worker, or the only process) drops them then."""
+    return SHARED_DATABASES.format(pid=os.getppid() if _xdist_worker() else os.getpid())
+
+
+def built_once(folder: Path, build: Callable[[], dict]) -> dict:
+    """``build()``'s answer (a JSON-able dict), computed by the first process of the run that asks and
+    read back by the others: the state is built in ``folder``, under an exclusive lock."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = folder / "built.json"
+    with open(folder / ".lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            done.write_text(json.dumps(build()), encoding="utf-8")
+        return json.loads(done.read_text(encoding="utf-8"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The process ending the run drops the databases its workers shared (none when PostgreSQL is down)."""
+    if _xdist_worker():
+        return
+    try:
+        admin = create_engine(make_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                                 {"p": _run_databases_prefix() + "\\_%"}).scalars().all()
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    except OperationalError:
+        pass
 
 
 def _build_kupang(url: str, root: Path) -> None:
@@ -371,20 +428,27 @@ def _build_kupang(url: str, root: Path) -> None:
 
 @pytest.fixture(scope="session")
 def kupang_sqlite(tmp_path_factory: pytest.TempPathFactory) -> KupangWarehouse:
-    """The Kupang warehouse on SQLite, built once per session (per xdist worker)."""
-    root = tmp_path_factory.mktemp("kupang_sqlite")
+    """The Kupang warehouse on SQLite, built once per test run (``built_once``)."""
+    root = _run_folder(tmp_path_factory) / "kupang_sqlite"
     url = f"sqlite:///{root / 'warehouse.sqlite'}"
-    _build_kupang(url, root)
+    built_once(root, lambda: _build_kupang(url, root) or {})
     return KupangWarehouse("sqlite", url, root / "inbox", root / "out")
 
 
 @pytest.fixture(scope="session")
 def kupang_postgresql(tmp_path_factory: pytest.TempPathFactory, pg_databases: PostgresDatabases) -> KupangWarehouse:
-    """The Kupang warehouse on PostgreSQL, built once per session (per xdist worker)."""
-    root = tmp_path_factory.mktemp("kupang_postgresql")
-    url = pg_databases.create("sakip_kupang")
-    _build_kupang(url, root)
-    return KupangWarehouse("postgresql", url, root / "inbox", root / "out")
+    """The Kupang warehouse on PostgreSQL, built once per test run (``built_once``), with its template copy."""
+    root = _run_folder(tmp_path_factory) / "kupang_postgresql"
+    name = f"{_run_databases_prefix()}_kupang"
+
+    def build() -> dict:
+        url = pg_databases.create(name=name)
+        _build_kupang(url, root)
+        pg_databases.create(name=f"{name}_template", template=name)
+        return {"url": url}
+
+    url = built_once(root, build)["url"]
+    return KupangWarehouse("postgresql", url, root / "inbox", root / "out", template=f"{name}_template")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -430,7 +494,7 @@ def kupang_copy(kupang_built: KupangWarehouse, tmp_path: Path,
         copy_sqlite(Path(make_url(kupang_built.url).database), path)
         url = f"sqlite:///{path}"
     else:
-        url = pg_databases.create("sakip_kupang_copy", template=make_url(kupang_built.url).database)
+        url = pg_databases.create("sakip_kupang_copy", template=kupang_built.template)
     engine = db.make_engine(url)
     yield engine, KupangWarehouse(kupang_built.backend, url, tmp_path / "inbox", tmp_path / "out")
     engine.dispose()

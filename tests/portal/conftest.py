@@ -1,7 +1,7 @@
 """The portal over a copy of the Kupang warehouse (plan + January-June 2023), one per module and backend.
 
-``portal`` gives a module its own warehouse copy (SQLite file copy, or a PostgreSQL database made from
-the built Kupang one as template), inbox and output folder, three accounts (Kupang's steward, Jambi's
+``portal`` gives a module its own warehouse copy (SQLite file copy, or a PostgreSQL database made from the
+template copy of the built Kupang one), inbox and output folder, three accounts (Kupang's steward, Jambi's
 steward, a centre user), a clock the tests move, and clients that log in (``portal_harness``).
 Tests share it: each uses its own client (cookie jar), and the accounts it locks or disables are its own.
 """
@@ -34,7 +34,7 @@ def portal(kupang_built, tmp_path_factory: pytest.TempPathFactory, pg_databases)
         dst.close()
         url = f"sqlite:///{root / 'warehouse.sqlite'}"
     else:
-        url = pg_databases.create("sakip_portal", template=make_url(kupang_built.url).database)
+        url = pg_databases.create("sakip_portal", template=kupang_built.template)
     engine = db.make_engine(url)
     db.upgrade(engine)  # the Kupang warehouse was built at the same heads; a no-op unless it is older
     settings = Settings(warehouse_url=url, inbox=root / "inbox", out=root / "out", workers=1)
