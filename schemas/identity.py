@@ -125,6 +125,8 @@ def _cases(inputs: Sequence[IdentityInput], members: list[int]) -> pd.DataFrame:
     frames = identity_frames(kind, [inputs[m].identity for m in members], version)
     cases = checks.failure_cases_stacked(IDENTITY_MODELS[kind], frames, np.arange(len(members)),
                                          np.zeros(len(members), dtype=int))
+    if cases.empty:
+        return pd.DataFrame(columns=["input", "column", "rule_id", "blank"])
     cases = cases.assign(input=np.asarray(members, dtype=int)[cases[checks.FRAME].to_numpy(dtype=int)],
                          rule_id=cases["check"].map(_rule), blank=cases["check"].eq("not_nullable"))
     cases = cases.dropna(subset=["rule_id"]).sort_values(["input", "blank"], ascending=[True, False], kind="stable")

@@ -14,6 +14,7 @@ position in a batch), rows only meet rows of the same file, sums are per file, a
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ from sakip.periods import month_name
 from schemas import codes, contract
 from schemas.messages import fmt_number, fmt_rupiah
 from schemas.naming import expected_file_name, parse_file_name
-from transforms.operations import derived_indicator_values
+from transforms.operations import DerivationRules, derivation_rules, derived_values
 from transforms.scoring import capaian_pct
 
 HIT_COLUMNS = ["rule_id", "sheet", "row", "column", "value"]
@@ -65,7 +66,8 @@ def none() -> pd.DataFrame:
 
 
 def num(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").astype(float)
+    """The values as floats (anything that is not a number: NaN); a float column as it is."""
+    return values if values.dtype == np.float64 else pd.to_numeric(values, errors="coerce").astype(float)
 
 
 # -- one file or a batch of files ------------------------------------------------------------------
@@ -88,9 +90,9 @@ def _key_index(frame: pd.DataFrame, keys: list[str], blanks_meet: bool) -> pd.In
     None and NaN stay apart, as in ``Series.isin``."""
     if len(keys) == 1:
         return pd.Index(frame[keys[0]])
-    columns = [frame[k] for k in keys]
+    columns = [frame[k].to_numpy(dtype=object) for k in keys]  # the values a Series yields, as an array
     if blanks_meet:
-        columns = [c.astype(object).where(c.notna(), None) if c.hasnans else c for c in columns]
+        columns = [np.where(pd.isna(c), None, c) for c in columns]
     return pd.Index(list(zip(*columns)), tupleize_cols=False, dtype=object)
 
 
@@ -114,21 +116,26 @@ def _lookup(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: st
     return pd.Series(values.reindex(_key_index(rows, keys, True)).array, index=rows.index)
 
 
+def _lookups(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """``_lookup`` of several columns of ``table`` at once (the keys matched once)."""
+    keys = _by_file(rows, keys)
+    values = table[columns].set_axis(_key_index(table, keys, True))
+    return values.reindex(_key_index(rows, keys, True)).set_axis(rows.index)
+
+
 def _files(frame: pd.DataFrame) -> pd.Series:
     """Each row's file (0 for all rows of a frame that is not from a batch)."""
     return frame[FILE] if FILE in frame.columns else pd.Series(0, index=frame.index)
 
 
-def _total(values: pd.Series) -> float:
-    return values.sum()
-
-
 def _totals(frame: pd.DataFrame | None, column: str, files: pd.Index) -> pd.Series:
-    """Sum of a number column per file (0 for a file without rows): ``Series.sum`` per group, so every
-    file's total is the very float a one-file check computes (a grouped sum adds in another order)."""
+    """Sum of a number column per file (0 for a file without rows): ``Series.sum`` of each file's rows, so
+    every file's total is the very float a one-file check computes (a grouped sum adds in another order;
+    a batch holds a few files, so one sum per file costs less than a groupby)."""
     if frame is None or frame.empty:
         return pd.Series(0.0, index=files)
-    sums = num(frame[column]).groupby(_files(frame).to_numpy()).agg(_total)
+    numbers, owners = num(frame[column]), _files(frame).to_numpy()
+    sums = pd.Series({file: numbers[owners == file].sum() for file in np.unique(owners)})
     return sums.reindex(files).fillna(0.0)
 
 
@@ -350,8 +357,7 @@ def spending_sum_mismatch(kinerja: pd.DataFrame, anggaran: pd.DataFrame,
     """Sum of the indicators' Realisasi Anggaran equals cumulative RO spending, within a rupiah (warning).
 
     One sheet-level hit per file whose sums disagree (a file without any attributed spending is skipped)."""
-    given = num(kinerja["spent_cum_rp"]).notna().groupby(_files(kinerja).to_numpy()).sum()
-    files = given.index[given > 0]
+    files = pd.Index(np.unique(_files(kinerja).to_numpy()[num(kinerja["spent_cum_rp"]).notna().to_numpy()]))
     attributed = _totals(kinerja, "spent_cum_rp", files)
     ro_total = _totals(spent_before, "spent_rp", files) + _totals(anggaran, "spent_month_rp", files)
     diff = attributed - ro_total
@@ -373,6 +379,19 @@ def _cumulative(this_month: pd.DataFrame, before: pd.DataFrame | None, keys: lis
     return stacked.groupby(keys, as_index=False, dropna=False)[counts].sum()
 
 
+@lru_cache(maxsize=1)
+def _derivation_rules() -> DerivationRules:
+    """The master data's derivations prepared for ``transforms.operations.derived_values`` (once: master
+    data does not change while the process runs)."""
+    return derivation_rules(master.indicator_derivations(), master.commodities(), master.facility_types())
+
+
+@lru_cache(maxsize=1)
+def _derivation_sources() -> pd.Series:
+    """indicator_code -> source (sampling / inspection) of the count-defined indicators."""
+    return master.indicator_derivations().set_index("indicator_code")["source"]
+
+
 def derived_indicator_mismatch(kinerja: pd.DataFrame, sampling: pd.DataFrame, inspection: pd.DataFrame,
                                sampling_before: pd.DataFrame | None,
                                inspection_before: pd.DataFrame | None,
@@ -384,23 +403,22 @@ def derived_indicator_mismatch(kinerja: pd.DataFrame, sampling: pd.DataFrame, in
     ``derived_indicator_values``, so each file's counts make its own values.
     """
     keys = _by_file(kinerja, [])
-    derivations = master.indicator_derivations()
-    derived = derived_indicator_values(
+    derived = derived_values(
         _cumulative(sampling, sampling_before, [*keys, "commodity", "method"], ["sampled", "tested", "ms", "tms"])
         .rename(columns={FILE: _UNIT_KEY}),
         _cumulative(inspection, inspection_before, [*keys, "facility_type"], ["inspected", "mk", "tmk"])
         .rename(columns={FILE: _UNIT_KEY}),
-        derivations, master.commodities(), master.facility_types(),
+        _derivation_rules(),
     ).rename(columns={_UNIT_KEY: FILE})
-    source = derivations.set_index("indicator_code")["source"]
+    source = _derivation_sources()
     derived = derived[derived["indicator_code"].map(source).isin(sources)]
-    value = _lookup(kinerja, derived, ["indicator_code"], "derived_pct")
-    real = num(kinerja["realisasi"])
+    found = _lookups(kinerja, derived, ["indicator_code"], ["derived_pct", "numerator", "denominator"])
+    value, real = found["derived_pct"], num(kinerja["realisasi"])
     bad = kinerja[real.notna() & value.notna() & ((real - value).abs() > PERCENT_TOLERANCE + _EPS)]
     return hits("derived_indicator_mismatch", "Kinerja", bad, "realisasi",
                 derived=value[bad.index].map(fmt_number),
-                numerator=_lookup(bad, derived, ["indicator_code"], "numerator").map(fmt_number),
-                denominator=_lookup(bad, derived, ["indicator_code"], "denominator").map(fmt_number),
+                numerator=found["numerator"][bad.index].map(fmt_number),
+                denominator=found["denominator"][bad.index].map(fmt_number),
                 source=bad["indicator_code"].map(source).map({"sampling": "Sampling", "inspection": "Pemeriksaan"}))
 
 
@@ -498,19 +516,31 @@ def late_revision_without_note(kind: str, identity: dict[str, Any], is_replaceme
 # A value above its range's limit is impossible (``value_implausible``, error); above its usual bound,
 # unusual (``value_unusual``, warning). Negative values are the schemas' (``value_negative``).
 
-def _range_hits(sheet: str, rows: pd.DataFrame, column: str, values: pd.Series, limit: pd.Series,
-                usual: pd.Series, shown: Any, **fields: Any) -> pd.DataFrame:
-    """Hits of one number column against each row's limit and usual bound (NaN: no bound); ``shown``
-    formats a bound for the message (``fmt_number`` or ``fmt_rupiah``)."""
-    impossible = values > limit + _EPS
-    unusual = ~impossible & (values > usual + _EPS)
+def _range_hits(sheet: str, rows: pd.DataFrame, column: str, values: pd.Series, limit: pd.Series | float,
+                usual: pd.Series | float, shown: Any, **fields: Any) -> pd.DataFrame:
+    """Hits of one number column against each row's limit and usual bound (a Series on the rows' index,
+    or one bound for every row; NaN: no bound); ``shown`` formats a bound for the message (``fmt_number``
+    or ``fmt_rupiah``); a message field is one value, a Series on the rows' index, or a function of the
+    rows found (made only when there are some). Compared as arrays: most columns are within range, and
+    the rule runs per column."""
+    numbers = values.to_numpy(dtype=float)
+    impossible = numbers > np.asarray(limit, dtype=float) + _EPS
+    unusual = ~impossible & (numbers > np.asarray(usual, dtype=float) + _EPS)
     found = []
     for rule_id, bad, bound in (("value_implausible", impossible, limit), ("value_unusual", unusual, usual)):
         if bad.any():
             picked = rows[bad]
-            found.append(hits(rule_id, sheet, picked, column, limit=bound[bad].map(shown),
-                              **{k: (v[bad] if isinstance(v, pd.Series) else v) for k, v in fields.items()}))
+            bound = bound[bad] if isinstance(bound, pd.Series) else pd.Series(bound, index=picked.index)
+            found.append(hits(rule_id, sheet, picked, column, limit=bound.map(shown),
+                              **{k: _at(v, bad) for k, v in fields.items()}))
     return pd.concat(found, ignore_index=True) if found else none()
+
+
+def _at(field: Any, bad: np.ndarray) -> Any:
+    """A message field of ``_range_hits`` at the rows found."""
+    if isinstance(field, pd.Series):
+        return field[bad]
+    return field(bad) if callable(field) else field
 
 
 def _satuan(units: pd.Series) -> pd.Series:
@@ -518,16 +548,19 @@ def _satuan(units: pd.Series) -> pd.Series:
     return units.astype("string").str.strip().str.casefold().astype(object).where(units.notna(), None)
 
 
-def _indicator_ranges(sheet: str, frame: pd.DataFrame, units: pd.Series,
+def _indicator_ranges(sheet: str, frame: pd.DataFrame, satuan: pd.Series,
                       skip: pd.Series | None = None) -> pd.DataFrame:
-    """The sheet's indicator columns (``contract.MEASURE_COLUMNS``) against each row's Satuan range; an
-    unknown Satuan is the schema's (or the plan's) problem, not a range's. ``skip``: rows left out."""
-    satuan = _satuan(units)
+    """The sheet's indicator columns (``contract.MEASURE_COLUMNS``) against each row's Satuan range
+    (``satuan``: each row's, spelled by ``_satuan``); an unknown Satuan is the schema's (or the plan's)
+    problem, not a range's. ``skip``: rows left out."""
     ranges = contract.MEASURE_RANGES
     limit = satuan.map({k: r.limit for k, r in ranges.items()}).astype(float)
     usual = satuan.map({k: r.usual for k, r in ranges.items() if r.usual is not None}).astype(float)
-    scope = (" untuk indikator '" + frame["indicator_code"].astype("string").fillna("") + "' bersatuan "
-             + satuan.astype("string").fillna("")).astype(object)
+
+    def scope(bad: np.ndarray) -> pd.Series:
+        return (" untuk indikator '" + frame["indicator_code"][bad].astype("string").fillna("") + "' bersatuan "
+                + satuan[bad].astype("string").fillna("")).astype(object)
+
     found = []
     for column in (c for c in contract.MEASURE_COLUMNS[sheet] if c in frame.columns):
         values = num(frame[column]) if skip is None else num(frame[column]).where(~skip)
@@ -539,11 +572,12 @@ def _indicator_ranges(sheet: str, frame: pd.DataFrame, units: pd.Series,
 def indicator_values_implausible(indikator: pd.DataFrame, rapk: pd.DataFrame | None) -> pd.DataFrame:
     """Target Tahunan (Satuan of its own row) and RAPK B01..B12 (Satuan of the indicator in Indikator)
     within the plausible range of their Satuan."""
-    found = [_indicator_ranges("Indikator", indikator, indikator["unit_of_measure"])]
+    found = [_indicator_ranges("Indikator", indikator, _satuan(indikator["unit_of_measure"]))]
     if rapk is not None and not rapk.empty:
         declared = indikator[indikator["indicator_code"].notna()]
         declared = declared.drop_duplicates(_by_file(declared, ["indicator_code"]))
-        found.append(_indicator_ranges("RAPK", rapk, _lookup(rapk, declared, ["indicator_code"], "unit_of_measure")))
+        units = _lookup(rapk, declared, ["indicator_code"], "unit_of_measure")
+        found.append(_indicator_ranges("RAPK", rapk, _satuan(units)))
     found = [f for f in found if not f.empty]
     return pd.concat(found, ignore_index=True) if found else none()
 
@@ -559,9 +593,9 @@ def realisasi_implausible(kinerja: pd.DataFrame, units_of_measure: pd.Series | p
         unit = _lookup(kinerja, declared, ["indicator_code"], "unit_of_measure")
     else:
         unit = kinerja["indicator_code"].map(units_of_measure)
-    ratio = (_satuan(unit).eq("persen") & num(kinerja["numerator"]).notna()
-             & num(kinerja["denominator"]).notna())
-    return _indicator_ranges("Kinerja", kinerja, unit, skip=ratio)
+    satuan = _satuan(unit)
+    ratio = satuan.eq("persen") & num(kinerja["numerator"]).notna() & num(kinerja["denominator"]).notna()
+    return _indicator_ranges("Kinerja", kinerja, satuan, skip=ratio)
 
 
 #: What a fixed range bounds, for the message ("... tidak mungkin untuk satu sel rupiah").
@@ -578,8 +612,7 @@ def amounts_implausible(frames: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
         if frame is None or frame.empty or column not in frame.columns:
             continue
         values = num(frame[column])
-        limit = pd.Series(float(bounds.limit), index=frame.index)
-        usual = pd.Series(np.nan if bounds.usual is None else float(bounds.usual), index=frame.index)
+        limit, usual = float(bounds.limit), np.nan if bounds.usual is None else float(bounds.usual)
         rupiah = column.endswith("_rp") or sheet == "RPD"
         scope = _FIXED_SCOPES["rupiah" if rupiah else "progress" if column == "progress_pct" else "count"]
         found.append(_range_hits(sheet, frame, column, values, limit, usual, fmt_rupiah if rupiah else fmt_number,

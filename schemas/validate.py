@@ -273,24 +273,30 @@ def _grain(model: type[pa.DataFrameModel]) -> tuple[str, ...]:
     return tuple(model.to_schema().unique or ())
 
 
+_REPEAT_COLUMNS = [checks.FRAME, "index", "first_row"]
+_NO_REPEATS = pd.DataFrame(columns=_REPEAT_COLUMNS)
+
+
 def _repeated_keys(keys: tuple[str, ...], frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Each row repeating the complete key of an earlier row of its own frame: FRAME, index (the frame's
     own label) and ``first_row`` (the ``_row`` of the key's first occurrence). Keys with a blank part
     are value_required instead."""
-    columns = [checks.FRAME, "index", "first_row"]
     if not keys or not any(len(f) for f in frames):
-        return pd.DataFrame(columns=columns)
-    batch = pd.DataFrame({column: np.concatenate([f[column].to_numpy(dtype=object) for f in frames])
-                          for column in (*keys, "_row")})
-    batch = batch.assign(**{checks.FRAME: np.repeat(np.arange(len(frames)), [len(f) for f in frames])})
-    labels = np.concatenate([f.index.to_numpy(dtype=object) for f in frames])
-    complete = batch[list(keys)].notna().all(axis=1)
-    repeated = (batch.duplicated([checks.FRAME, *keys], keep="first") & complete).to_numpy()
+        return _NO_REPEATS.copy()
+    values = {column: np.concatenate([f[column].to_numpy(dtype=object) for f in frames]) for column in keys}
+    owner = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
+    complete = np.logical_and.reduce([pd.notna(v) for v in values.values()])
+    # a complete key can only repeat a complete key: whole keys (with their frame) compare as tuples
+    whole = pd.Index(list(zip(owner, *values.values())), tupleize_cols=False, dtype=object)
+    repeated = whole.duplicated(keep="first") & complete
     if not repeated.any():
-        return pd.DataFrame(columns=columns)
+        return _NO_REPEATS.copy()
+    batch = pd.DataFrame({**values, "_row": np.concatenate([f["_row"].to_numpy(dtype=object) for f in frames]),
+                          checks.FRAME: owner})
+    labels = np.concatenate([f.index.to_numpy(dtype=object) for f in frames])
     first = batch.groupby([checks.FRAME, *keys], dropna=False)["_row"].transform("first")
     return pd.DataFrame({checks.FRAME: batch[checks.FRAME].to_numpy()[repeated], "index": labels[repeated],
-                         "first_row": first.to_numpy()[repeated]}, columns=columns)
+                         "first_row": first.to_numpy()[repeated]}, columns=_REPEAT_COLUMNS)
 
 
 def _duplicate_problems(rep: _Reporter, sheet: str, prepared: pd.DataFrame, keys: tuple[str, ...],
@@ -321,7 +327,7 @@ def _plan_words(frame: pd.DataFrame) -> pd.DataFrame:
     words). Value by value, so it converts the stacked plans of a batch at once."""
     changes = {c: frame[c].map(_code_text) for c in ("expense_type",) if c in frame.columns}
     changes |= {c: frame[c].replace(words) for c, words in _PLAN_WORDS.items() if c in frame.columns}
-    return frame.assign(**changes)
+    return frame.assign(**changes) if changes else frame
 
 
 @lru_cache(maxsize=1)
@@ -612,6 +618,11 @@ def _by_columns(books: Sequence[_Book], members: list[int], sheet: str) -> list[
     return list(groups.values())
 
 
+def _per_frame(found: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """The rows of a batch run by frame (``checks.FRAME``: the position in the run)."""
+    return dict(tuple(found.groupby(checks.FRAME, sort=False))) if len(found) else {}
+
+
 def _schema_problems(books: Sequence[_Book]) -> list[list[dict]]:
     """Each workbook's sheet problems (schema failures, then repeated keys, sheet by sheet), every sheet
     model run once over the batch's frames of that sheet."""
@@ -621,8 +632,8 @@ def _schema_problems(books: Sequence[_Book]) -> list[list[dict]]:
             members = [n for n, b in enumerate(books) if b.data.kind == kind and sheet in b.prepared]
             for group in _by_columns(books, members, sheet):
                 frames = [books[n].prepared[sheet] for n in group]
-                cases = dict(tuple(_failures(model, frames).groupby(checks.FRAME, sort=False)))
-                repeats = dict(tuple(_repeated_keys(_grain(model), frames).groupby(checks.FRAME, sort=False)))
+                cases = _per_frame(_failures(model, frames))
+                repeats = _per_frame(_repeated_keys(_grain(model), frames))
                 for k, n in enumerate(group):
                     book = books[n]
                     if k in cases:

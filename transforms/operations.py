@@ -15,6 +15,7 @@ derived_pct = numerator / denominator × 100. Commodity and facility names or al
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -41,12 +42,12 @@ def _alias_map(master_frame: pd.DataFrame) -> pd.Series:
                      name="code")[keep.to_numpy()]
 
 
-def _resolve(values: pd.Series, master_frame: pd.DataFrame) -> pd.Series:
-    """Codes for codes, names or aliases; an unknown value is kept as given (stripped). Each distinct
-    value is resolved once."""
+def _resolve(values: pd.Series, aliases: pd.Series) -> pd.Series:
+    """Codes for codes, names or aliases (``aliases``: :func:`_alias_map`); an unknown value is kept as
+    given (stripped). Each distinct value is resolved once."""
     positions, distinct = pd.factorize(values)
     text = pd.Series(distinct).astype("string").str.strip()
-    codes = text.str.casefold().map(_alias_map(master_frame)).fillna(text)
+    codes = text.str.casefold().map(aliases).fillna(text)
     return pd.Series(codes.array.take(positions, allow_fill=True), index=values.index)
 
 
@@ -54,31 +55,63 @@ def _keys_of(frame: pd.DataFrame) -> list[str]:
     return [k for k in PERIOD_KEYS if k in frame.columns]
 
 
-def _rule_roles(rules: pd.DataFrame, match: str) -> pd.DataFrame:
-    """One row per rule × match value × role (numerator/denominator) with the count column named:
-    indicator_code, ``match``, method (blank → NaN: any method), role, count."""
+def _rule_roles(rules: pd.DataFrame, match: str, count_columns: Sequence[str]) -> pd.DataFrame:
+    """One row per rule × match value × role (numerator/denominator) whose count column is one of
+    ``count_columns``: indicator_code, ``match``, rule_method (blank → NaN: any method), role, count, and
+    for :func:`_hits` the rule's method case-folded (None: any) and the count column's position."""
     method = rules["method"].replace("", np.nan)
-    return pd.concat([pd.DataFrame({"indicator_code": rules["indicator_code"], match: rules[match], "method": method,
-                                    "role": role, "count": rules[role]}) for role in ("numerator", "denominator")],
-                     ignore_index=True)
+    roles = pd.concat([pd.DataFrame({"indicator_code": rules["indicator_code"], match: rules[match], "method": method,
+                                     "role": role, "count": rules[role]}) for role in ("numerator", "denominator")],
+                      ignore_index=True)
+    roles = roles[roles["count"].isin(list(count_columns))].rename(columns={"method": "rule_method"})
+    return roles.assign(
+        method_key=roles["rule_method"].astype("string").str.casefold().to_numpy(dtype=object, na_value=None),
+        position=roles["count"].map({c: i for i, c in enumerate(count_columns)}).to_numpy(dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class DerivationRules:
+    """The master data of the derivations, prepared once for matching counts (:func:`derivation_rules`):
+    each source's rule roles (:func:`_rule_roles`), the commodity and facility-type alias maps
+    (:func:`_alias_map`) and each facility type's reporting group."""
+
+    sampling_roles: pd.DataFrame
+    inspection_roles: pd.DataFrame
+    commodity_aliases: pd.Series
+    facility_aliases: pd.Series
+    reporting_group: pd.Series
+
+
+def derivation_rules(derivations: pd.DataFrame, commodities: pd.DataFrame,
+                     facility_types: pd.DataFrame) -> DerivationRules:
+    """``indicator_derivations.csv``, ``commodities.csv`` and ``facility_types.csv`` prepared for
+    :func:`derived_values` (a caller deriving many times prepares them once)."""
+    sampling = derivations[derivations["source"] == "sampling"]
+    sampling = sampling.assign(commodity=sampling["commodities"].str.split("|")).explode("commodity")
+    inspection = derivations[derivations["source"] == "inspection"]
+    return DerivationRules(
+        sampling_roles=_rule_roles(sampling, "commodity", SAMPLING_COUNTS),
+        inspection_roles=_rule_roles(inspection, "reporting_group", INSPECTION_COUNTS),
+        commodity_aliases=_alias_map(commodities),
+        facility_aliases=_alias_map(facility_types),
+        reporting_group=facility_types.set_index("code")["reporting_group"].replace("", np.nan),
+    )
 
 
 def _hits(counts: pd.DataFrame, count_columns: Sequence[str], roles: pd.DataFrame, match: str,
           keys: list[str]) -> pd.DataFrame:
     """The counts each rule names: one row per count row × rule × role it feeds (keys, indicator_code,
-    role, n: the count row's value of the role's count column)."""
-    columns = list(count_columns)
-    roles = roles[roles["count"].isin(columns)].rename(columns={"method": "rule_method"})
+    role, n: the count row's value of the role's count column). ``roles``: :func:`_rule_roles` of the
+    same ``count_columns``."""
     by_method = "method" in counts.columns
     rows = counts[[*keys, match, *(["method"] if by_method else [])]].assign(_row=np.arange(len(counts)))
     hits = rows.merge(roles, on=match)
-    if by_method:
-        same = hits["method"].astype("string").str.casefold() == hits["rule_method"].astype("string").str.casefold()
-        hits = hits[hits["rule_method"].isna() | same.fillna(False).astype(bool)]
+    if by_method:  # a rule with a method counts the rows of that method only
+        same = hits["method"].astype("string").str.casefold() == hits["method_key"].astype("string")
+        hits = hits[hits["method_key"].isna() | same.fillna(False).astype(bool)]
     # every count column one after the other; a hit's value sits at its column's offset plus its row
-    stacked = pd.concat([counts[c] for c in columns], ignore_index=True)
-    offset = hits["count"].map({c: i * len(counts) for i, c in enumerate(columns)}).to_numpy(dtype=np.int64)
-    n = stacked.take(offset + hits["_row"].to_numpy(dtype=np.int64)).array
+    stacked = pd.concat([counts[c] for c in count_columns], ignore_index=True)
+    n = stacked.take(hits["position"].to_numpy() * len(counts) + hits["_row"].to_numpy(dtype=np.int64)).array
     return hits[[*keys, "indicator_code", "role"]].assign(n=n)
 
 
@@ -89,22 +122,17 @@ def _values(hits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return sums.reindex(columns=["numerator", "denominator"]).reset_index().rename_axis(columns=None)
 
 
-def _sampling_hits(sampling: pd.DataFrame, derivations: pd.DataFrame, commodities: pd.DataFrame,
-                   keys: list[str]) -> pd.DataFrame:
+def _sampling_hits(sampling: pd.DataFrame, rules: DerivationRules, keys: list[str]) -> pd.DataFrame:
     """:func:`_hits` of the sampling-defined indicators (commodity list × method)."""
-    counts = sampling.assign(commodity=_resolve(sampling["commodity"], commodities))
-    rules = derivations[derivations["source"] == "sampling"]
-    rules = rules.assign(commodity=rules["commodities"].str.split("|")).explode("commodity")
-    return _hits(counts, SAMPLING_COUNTS, _rule_roles(rules, "commodity"), "commodity", keys)
+    counts = sampling.assign(commodity=_resolve(sampling["commodity"], rules.commodity_aliases))
+    return _hits(counts, SAMPLING_COUNTS, rules.sampling_roles, "commodity", keys)
 
 
-def _inspection_hits(inspection: pd.DataFrame, derivations: pd.DataFrame, facility_types: pd.DataFrame,
-                     keys: list[str]) -> pd.DataFrame:
+def _inspection_hits(inspection: pd.DataFrame, rules: DerivationRules, keys: list[str]) -> pd.DataFrame:
     """:func:`_hits` of the inspection-defined indicators (facility reporting group)."""
-    group_of = facility_types.set_index("code")["reporting_group"].replace("", np.nan)
-    counts = inspection.assign(reporting_group=_resolve(inspection["facility_type"], facility_types).map(group_of))
-    rules = derivations[derivations["source"] == "inspection"]
-    return _hits(counts, INSPECTION_COUNTS, _rule_roles(rules, "reporting_group"), "reporting_group", keys)
+    group = _resolve(inspection["facility_type"], rules.facility_aliases).map(rules.reporting_group)
+    counts = inspection.assign(reporting_group=group)
+    return _hits(counts, INSPECTION_COUNTS, rules.inspection_roles, "reporting_group", keys)
 
 
 def _with_pct(parts: Sequence[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
@@ -123,9 +151,14 @@ def derived_indicator_values(sampling_cum: pd.DataFrame, inspection_cum: pd.Data
     keys present in the inputs, then indicator_code, numerator, denominator, derived_pct (NaN when the
     denominator is 0). Without period keys the result is one row per indicator.
     """
+    return derived_values(sampling_cum, inspection_cum, derivation_rules(derivations, commodities, facility_types))
+
+
+def derived_values(sampling_cum: pd.DataFrame, inspection_cum: pd.DataFrame, rules: DerivationRules) -> pd.DataFrame:
+    """:func:`derived_indicator_values` with the master data already prepared (:func:`derivation_rules`)."""
     keys = _keys_of(sampling_cum) or _keys_of(inspection_cum)
-    return _with_pct([_values(_sampling_hits(sampling_cum, derivations, commodities, keys), keys),
-                      _values(_inspection_hits(inspection_cum, derivations, facility_types, keys), keys)], keys)
+    return _with_pct([_values(_sampling_hits(sampling_cum, rules, keys), keys),
+                      _values(_inspection_hits(inspection_cum, rules, keys), keys)], keys)
 
 
 def _totals(frame: pd.DataFrame, counts: Sequence[str], levels: Sequence[Sequence[str]], ok: str,
@@ -211,8 +244,8 @@ def reconcile_indicators(realisations: pd.DataFrame, sampling: pd.DataFrame, ins
     # Each month's counts are matched to the rules first, then cumulated per indicator and role: the same
     # sums as matching the cumulated counts (sums are linear), from far fewer rows. Both sources are
     # cumulated at once when their counts share a dtype, and told apart again by ``_source``.
-    monthly = [_sampling_hits(sampling, derivations, commodities, keys),
-               _inspection_hits(inspection, derivations, facility_types, keys)]
+    rules = derivation_rules(derivations, commodities, facility_types)
+    monthly = [_sampling_hits(sampling, rules, keys), _inspection_hits(inspection, rules, keys)]
     if monthly[0]["n"].dtype == monthly[1]["n"].dtype:
         both = pd.concat([hits.assign(_source=i) for i, hits in enumerate(monthly)], ignore_index=True)
         cumulated = cumulate(both, ["_source", *series], ["n"], at=at)
