@@ -1,15 +1,24 @@
 """A report built from a real warehouse: Kupang's workbooks through the pipeline (SQLite and PostgreSQL),
-then ``build_unit_report`` / ``build_national_report`` on the views. Expected figures are the fixture's."""
+then ``build_unit_report`` / ``build_national_report`` on the views. Expected figures are the fixture's.
+
+The reports of TW I and TW II and the national TW II book are built once per backend (``reported``); a
+test works on its own copy of that warehouse (``private``): the versions it builds after a change are its own."""
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
 
 import kupang
+from backends import BACKENDS
 from flows import reports, run
 from flows.select import select_files
 from runs import collect
@@ -17,22 +26,62 @@ from sakip.settings import Settings
 from sakip.periods import ROMAN
 from sinks.report import idformat as fmt
 from sinks.report.criteria import policy_info
-from sinks.report.build import build_national_report, build_unit_report, quarter_complete
+from sinks.report.build import ReportResult, build_national_report, build_unit_report, quarter_complete
+from sinks.warehouse import db
 from docx_read import docx_paragraphs, docx_tables
 
 
-@pytest.fixture
-def kupang_settings(kupang_copy) -> Settings:
-    """Settings on a private copy of the Kupang warehouse (built once per session, ``tests/conftest.py``)."""
-    _, copy = kupang_copy
-    # a correction written today is years past the 2023 period lock (tests/flows/test_period_lock.py)
-    return Settings(warehouse_url=copy.url, inbox=copy.inbox, out=copy.out, lock_days=None)
+@dataclass(frozen=True)
+class Reported:
+    """The Kupang warehouse with version 1 of TW I, TW II and the national TW II book built."""
+
+    backend: str
+    url: str
+    kupang: object  # the KupangWarehouse it was copied from (inbox and pipeline output)
+    q1: ReportResult
+    q2: ReportResult
+    national: ReportResult
+
+
+def _copy_of(backend: str, source_url: str, template: str | None, target: Path, pg_databases) -> str:
+    """A copy of a warehouse: SQLite's backup API, or a PostgreSQL database created from ``template``."""
+    if backend == "sqlite":
+        with sqlite3.connect(make_url(source_url).database) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return f"sqlite:///{target}"
+    return pg_databases.create("sakip_reported", template=template)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def reported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pg_databases) -> Reported:
+    built = request.getfixturevalue(f"kupang_{request.param}")
+    root = tmp_path_factory.mktemp(f"reported_{request.param}")
+    url = _copy_of(built.backend, built.url, built.template, root / "warehouse.sqlite", pg_databases)
+    engine = db.make_engine(url)
+    try:
+        q1 = build_unit_report(engine, kupang.UNIT, 2023, 1, root / "laporan", date=date(2023, 4, 20))
+        q2 = build_unit_report(engine, kupang.UNIT, 2023, 2, root / "laporan", date=date(2023, 7, 20))
+        national = build_national_report(engine, 2023, 2, root / "laporan", date=date(2023, 7, 25))
+    finally:
+        engine.dispose()
+    return Reported(built.backend, url, built, q1, q2, national)
 
 
 @pytest.fixture
-def loaded(kupang_copy, kupang_settings: Settings):
-    engine, _ = kupang_copy
-    return engine
+def private(reported: Reported, tmp_path: Path, pg_databases) -> Iterator[tuple[Engine, Settings]]:
+    """An engine on a test's own copy of ``reported``, and settings on it with the Kupang inbox and output
+    copied (a correction written today is years past the 2023 period lock: tests/flows/test_period_lock.py)."""
+    shutil.copytree(reported.kupang.inbox, tmp_path / "inbox")
+    shutil.copytree(reported.kupang.out, tmp_path / "out")
+    url = _copy_of(reported.backend, reported.url, make_url(reported.url).database, tmp_path / "warehouse.sqlite",
+                   pg_databases)
+    engine = db.make_engine(url)
+    yield engine, Settings(warehouse_url=url, inbox=tmp_path / "inbox", out=tmp_path / "out", lock_days=None)
+    engine.dispose()
+    if reported.backend != "sqlite":
+        pg_databases.drop(url)
 
 
 def _view(engine, sql: str, **params) -> pd.DataFrame:
@@ -135,8 +184,9 @@ def _by_title(path: Path) -> dict:
     return {t.attrs["title"]: t for t in docx_tables(path)}
 
 
-def test_unit_and_national_reports_from_the_warehouse(loaded, tmp_path):
-    result = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 20))
+def test_unit_and_national_reports_from_the_warehouse(reported, private, tmp_path):
+    loaded, _ = private
+    result = reported.q2
     assert result.version == 1 and result.pdf_path.exists()
     tables = _by_title(result.docx_path)
     sheet = tables["PENGUKURAN KINERJA TRIWULAN II TAHUN 2023 BALAI POM DI KUPANG"]
@@ -155,8 +205,8 @@ def test_unit_and_national_reports_from_the_warehouse(loaded, tmp_path):
     again = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan")
     assert again.reused and again.report_id == result.report_id
     assert quarter_complete(loaded, kupang.UNIT, 2023, 2) and not quarter_complete(loaded, kupang.UNIT, 2023, 3)
-    # the national roll-up from the same warehouse (one load serves both: loading is the slow part)
-    national = build_national_report(loaded, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 25))
+    # the national roll-up from the same warehouse
+    national = reported.national
     assert national.docx_path.name == "NASIONAL_2023_TWII_v1.docx" and national.report_id != result.report_id
     scores = next(t for title, t in _by_title(national.docx_path).items() if "NPS TOTAL Unit Kerja" in title)
     kpg = scores[scores["Unit Kerja"] == "Balai POM di Kupang"].iloc[0]
@@ -167,9 +217,9 @@ def _paragraphs(path: Path) -> list[str]:
     return [text for _, text in docx_paragraphs(path)]
 
 
-def test_an_override_changes_the_fingerprint_and_makes_a_new_version(loaded, kupang_settings, tmp_path):
-    first = build_unit_report(loaded, kupang.UNIT, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 20))
-    national = build_national_report(loaded, 2023, 2, tmp_path / "laporan", date=date(2023, 7, 25))
+def test_an_override_changes_the_fingerprint_and_makes_a_new_version(reported, private, tmp_path):
+    loaded, kupang_settings = private
+    first, national = reported.q2, reported.national
     assert reports.build.stale_reports(loaded) == []
     code = kupang.catalogue_code()["7.1"]  # penindakan: 50,00 in TW II
     override_id = run.add_override(loaded, kupang_settings, kupang.UNIT, 2023, 6, code, 100.0,
@@ -209,12 +259,11 @@ def _correct_march(settings: Settings) -> str:
     return path.name
 
 
-def test_a_later_correction_to_an_earlier_month_is_found_and_regenerated_with_what_changed(loaded, kupang_settings,
+def test_a_later_correction_to_an_earlier_month_is_found_and_regenerated_with_what_changed(reported, private,
                                                                                            tmp_path):
+    loaded, kupang_settings = private
     out = tmp_path / "laporan"
-    q1 = build_unit_report(loaded, kupang.UNIT, 2023, 1, out, date=date(2023, 4, 20))
-    q2 = build_unit_report(loaded, kupang.UNIT, 2023, 2, out, date=date(2023, 7, 20))
-    national = build_national_report(loaded, 2023, 2, out, date=date(2023, 7, 25))
+    q1, q2, national = reported.q1, reported.q2, reported.national
     assert (q1.version, q2.version, national.version) == (1, 1, 1) and reports.build.stale_reports(loaded) == []
     name = _correct_march(kupang_settings)
     outcomes = collect(loaded, kupang_settings, select_files(kupang_settings, "bulanan", 2023, 3))
