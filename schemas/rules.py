@@ -24,7 +24,7 @@ from reference import master
 from reference.rounding import below_target
 from reference.values import missing
 from sakip.periods import month_name
-from schemas import codes, contract
+from schemas import checks, codes, contract
 from schemas.messages import fmt_number, fmt_rupiah
 from schemas.naming import expected_file_name, parse_file_name
 from transforms.operations import DerivationRules, derivation_rules, derived_values
@@ -66,8 +66,8 @@ def none() -> pd.DataFrame:
 
 
 def num(values: pd.Series) -> pd.Series:
-    """The values as floats (anything that is not a number: NaN); a float column as it is."""
-    return values if values.dtype == np.float64 else pd.to_numeric(values, errors="coerce").astype(float)
+    """The values as floats (``checks.num``, integers made floats)."""
+    return checks.num(values).astype(float)
 
 
 # -- one file or a batch of files ------------------------------------------------------------------

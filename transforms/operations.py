@@ -57,16 +57,16 @@ def _keys_of(frame: pd.DataFrame) -> list[str]:
 
 def _rule_roles(rules: pd.DataFrame, match: str, count_columns: Sequence[str]) -> pd.DataFrame:
     """One row per rule × match value × role (numerator/denominator) whose count column is one of
-    ``count_columns``: indicator_code, ``match``, rule_method (blank → NaN: any method), role, count, and
-    for :func:`_hits` the rule's method case-folded (None: any) and the count column's position."""
-    method = rules["method"].replace("", np.nan)
-    roles = pd.concat([pd.DataFrame({"indicator_code": rules["indicator_code"], match: rules[match], "method": method,
-                                     "role": role, "count": rules[role]}) for role in ("numerator", "denominator")],
-                      ignore_index=True)
-    roles = roles[roles["count"].isin(list(count_columns))].rename(columns={"method": "rule_method"})
-    return roles.assign(
-        method_key=roles["rule_method"].astype("string").str.casefold().to_numpy(dtype=object, na_value=None),
-        position=roles["count"].map({c: i for i, c in enumerate(count_columns)}).to_numpy(dtype=np.int64))
+    ``count_columns``: indicator_code, ``match``, role, count, method_key (the rule's method case-folded;
+    None for a blank one: any method) and position (the count column's, in ``count_columns``)."""
+    method = rules["method"].replace("", np.nan).astype("string").str.casefold()
+    method_key = method.to_numpy(dtype=object, na_value=None)
+    roles = pd.concat([pd.DataFrame({"indicator_code": rules["indicator_code"], match: rules[match],
+                                     "method_key": method_key, "role": role, "count": rules[role]})
+                       for role in ("numerator", "denominator")], ignore_index=True)
+    roles = roles[roles["count"].isin(list(count_columns))]
+    position = roles["count"].map({c: i for i, c in enumerate(count_columns)})
+    return roles.assign(position=position.to_numpy(dtype=np.int64))
 
 
 @dataclass(frozen=True)
