@@ -88,8 +88,9 @@ def _value_columns(frame: pd.DataFrame, keys: list[str], values: Sequence[str] |
 def weighted_means(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str], weight: str | None,
                    count_present: str | None = None) -> pd.DataFrame:
     """Σ(w·v)/Σw of each of ``values`` over the rows where it is present (NaN where none is, or Σw = 0),
-    grouped once: one row per group of ``keys`` (NaN keys kept, sorted), columns keys, then one per value. ``weight`` None weighs every row 1 (a plain mean).
-    With ``count_present``, also ``n_present``: the number of the group's rows where that column is present.
+    grouped once: one row per group of ``keys`` (NaN keys kept, sorted), columns keys, then one per value.
+    ``weight`` None weighs every row 1 (a plain mean). With ``count_present``, also ``n_present``: the
+    number of the group's rows where that column is present.
 
     The products and quotients are taken on NumPy arrays (the same IEEE operations pandas would run),
     only the grouped sums by pandas."""

@@ -6,8 +6,9 @@ one scoring policy and runs each transform ONCE over all of them: the transforms
 and year, so a run's hundred unit-years cost one pass, not a hundred. The result maps each unit-year
 table of ``schema.DERIVED_TABLES`` to its frame. Unit-years under different policies are derived by
 :func:`derive_by_policy`: the policy-scored tables one pass per policy, the others (budget, sampling,
-inspection, reconciliation: no policy changes them) one pass over all. Reporting completeness is national (units that sent
-nothing count too), so it is computed per year by ``transforms.completeness.year_status``, not here.
+inspection, reconciliation: no policy changes them) one pass over all. Reporting completeness is
+national (units that sent nothing count too), so it is computed per year by
+``transforms.completeness.year_status``, not here.
 No I/O except the cached master frames of ``reference.master`` (derivations, commodities, facility
 types) when ``reference`` is not given.
 """
