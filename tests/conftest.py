@@ -24,7 +24,6 @@ import fcntl
 import json
 import os
 import shutil
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from backends import BACKENDS
+from backends import BACKENDS, copy_sqlite
 
 # ------------------------------------------------------------- xdist: which tests share a worker
 
@@ -336,15 +335,6 @@ def sakip_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 
 # ------------------------------------------------------------------- the Kupang warehouse, built once
-
-def copy_sqlite(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite warehouse, whatever its write-ahead log holds (SQLite's backup API,
-    not a file copy: a connection still open elsewhere may keep committed pages in the -wal file)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    dst.close()
-    src.close()
-
 
 @dataclass(frozen=True)
 class KupangWarehouse:

@@ -8,13 +8,13 @@ Tests share it: each uses its own client (cookie jar), and the accounts it locks
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
+from backends import copy_sqlite
 from portal_harness import OTHER, START, Clock, Portal
 
 @pytest.fixture(scope="module")
@@ -28,10 +28,7 @@ def portal(kupang_built, tmp_path_factory: pytest.TempPathFactory, pg_databases)
     shutil.copytree(kupang_built.inbox, root / "inbox")
     shutil.copytree(kupang_built.out, root / "out")
     if kupang_built.backend == "sqlite":
-        with sqlite3.connect(make_url(kupang_built.url).database) as src, sqlite3.connect(root / "warehouse.sqlite") as dst:
-            src.backup(dst)  # a consistent copy whatever the source's write-ahead log holds
-        src.close()
-        dst.close()
+        copy_sqlite(make_url(kupang_built.url).database, root / "warehouse.sqlite")
         url = f"sqlite:///{root / 'warehouse.sqlite'}"
     else:
         url = pg_databases.create("sakip_portal", template=kupang_built.template)

@@ -6,7 +6,6 @@ test works on its own copy of that warehouse (``private``): the versions it buil
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 import kupang
-from backends import BACKENDS
+from backends import BACKENDS, copy_sqlite
 from flows import reports, run
 from flows.select import select_files
 from runs import collect
@@ -46,10 +45,7 @@ class Reported:
 def _copy_of(backend: str, source_url: str, template: str | None, target: Path, pg_databases) -> str:
     """A copy of a warehouse: SQLite's backup API, or a PostgreSQL database created from ``template``."""
     if backend == "sqlite":
-        with sqlite3.connect(make_url(source_url).database) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
-        src.close()
-        dst.close()
+        copy_sqlite(make_url(source_url).database, target)
         return f"sqlite:///{target}"
     return pg_databases.create("sakip_reported", template=template)
 
